@@ -1,0 +1,59 @@
+"""Ecosystem names as OSV spells them, release suffixes, and package-name normalisation."""
+
+from __future__ import annotations
+
+import re
+
+from garrison.errors import UnknownEcosystemError
+
+# Base OSV ecosystem names garrison understands (release suffixes are split off first).
+KNOWN: frozenset[str] = frozenset(
+    {
+        "PyPI", "npm", "crates.io", "Go", "Maven", "RubyGems", "NuGet", "Packagist", "Pub",
+        "Hackage", "CRAN", "Debian", "Ubuntu", "Alpine", "Red Hat", "AlmaLinux", "Rocky Linux",
+        "openSUSE", "SUSE", "Hex", "SwiftURL", "GitHub Actions", "Bitnami", "Linux", "OSS-Fuzz",
+        "Android", "Photon OS", "Wolfi", "Chainguard", "openEuler", "Mageia", "MinimOS",
+        "Azure Linux", "Echo", "BellSoft Hardened Containers", "GIT", "ConanCenter",
+        "Julia", "VSCode", "Debian-LTS", "Ubuntu Pro", "Kubernetes", "CleanStart", "Root",
+    }
+)
+
+_CASEFOLD = {name.casefold(): name for name in KNOWN}
+_PEP503 = re.compile(r"[-_.]+")
+# Registries whose package names are case-insensitive.
+_CASE_INSENSITIVE = frozenset({"PyPI", "NuGet", "Packagist", "Hackage", "Hex", "Pub"})
+
+
+def split(ecosystem: str) -> tuple[str, str | None]:
+    """Split 'Debian:12' into ('Debian', '12'); 'Ubuntu:22.04:LTS' into ('Ubuntu', '22.04:LTS').
+
+    The base name is returned with OSV's spelling; an unknown base raises.
+    """
+    base, _, release = ecosystem.partition(":")
+    canonical = _CASEFOLD.get(base.strip().casefold())
+    if canonical is None:
+        raise UnknownEcosystemError(ecosystem)
+    return canonical, (release.strip() or None)
+
+
+def base(ecosystem: str) -> str:
+    return split(ecosystem)[0]
+
+
+def normalize_name(ecosystem: str, name: str) -> str:
+    """The key a package is indexed by within its (base) ecosystem.
+
+    PyPI follows PEP 503; case-insensitive registries are lower-cased; Maven keeps
+    `group:artifact` as is; Go module paths and everything else stay exact.
+    """
+    eco = base(ecosystem)
+    text = name.strip()
+    if eco == "PyPI":
+        return _PEP503.sub("-", text).lower()
+    if eco in _CASE_INSENSITIVE:
+        return text.lower()
+    if eco == "npm":
+        return text.lower()
+    if eco == "Maven":
+        return text.replace("/", ":")
+    return text

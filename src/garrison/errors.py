@@ -1,0 +1,59 @@
+"""The one error tree. Every failure garrison reports on purpose is a GarrisonError.
+
+Third-party exceptions are translated into these at the boundary where they occur, so the
+CLI can turn any of them into one line on stderr and exit code 2.
+"""
+
+
+class GarrisonError(Exception):
+    """Root of every error garrison raises on purpose."""
+
+
+class InputError(GarrisonError):
+    """A file, argument or document given by the user cannot be used."""
+
+
+class ConfigError(GarrisonError):
+    """A setting, flag or environment variable is invalid."""
+
+
+class VersionError(InputError):
+    """A version string or ecosystem cannot be understood."""
+
+
+class InvalidVersionError(VersionError):
+    """A version string is not valid for its ecosystem."""
+
+    def __init__(self, ecosystem: str, version: str, reason: str = "") -> None:
+        self.ecosystem = ecosystem
+        self.version = version
+        detail = f": {reason}" if reason else ""
+        super().__init__(f"invalid {ecosystem} version {version!r}{detail}")
+
+
+class UnknownEcosystemError(VersionError):
+    """An ecosystem name garrison has no version rules for."""
+
+    def __init__(self, ecosystem: str) -> None:
+        self.ecosystem = ecosystem
+        super().__init__(f"unknown ecosystem {ecosystem!r}")
+
+
+class AdvisoryError(InputError):
+    """An OSV advisory, or a source of advisories, is malformed."""
+
+
+class DatabaseError(GarrisonError):
+    """The vulnerability database is missing, unreadable, foreign or too old."""
+
+
+class StaleDatabaseError(DatabaseError):
+    """The vulnerability database is older than the configured hard limit."""
+
+
+class FetchError(GarrisonError):
+    """A download failed or was incomplete."""
+
+
+class SbomError(InputError):
+    """An SBOM document cannot be read."""

@@ -1,0 +1,99 @@
+"""The one data model. Every scanner emits Findings; every report consumes them."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.IntEnum):
+    """Ordered severities; UNKNOWN sorts lowest but is never treated as 'safe'."""
+
+    UNKNOWN = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @classmethod
+    def from_label(cls, label: str | None) -> Severity:
+        """Map a free-text rating ('High', 'moderate', 'CRITICAL') to a Severity."""
+        if not label:
+            return cls.UNKNOWN
+        text = label.strip().upper()
+        text = {"MODERATE": "MEDIUM", "IMPORTANT": "HIGH", "NONE": "LOW"}.get(text, text)
+        return cls.__members__.get(text, cls.UNKNOWN)
+
+    @classmethod
+    def from_score(cls, score: float) -> Severity:
+        """The CVSS v3/v4 qualitative rating of a base score."""
+        if score >= 9.0:
+            return cls.CRITICAL
+        if score >= 7.0:
+            return cls.HIGH
+        if score >= 4.0:
+            return cls.MEDIUM
+        if score > 0.0:
+            return cls.LOW
+        return cls.UNKNOWN
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where something was found: a file path relative to the target, and a 1-based line."""
+
+    path: str
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    """One package at one version, as an inventory or SBOM names it."""
+
+    ecosystem: str
+    name: str
+    version: str | None
+    purl: str | None = None
+    location: Location | None = None
+    licenses: tuple[str, ...] = ()
+    bom_ref: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem. `kind` says which scanner found it ('vulnerability', ...)."""
+
+    kind: str
+    id: str
+    summary: str
+    severity: Severity
+    component: Component | None = None
+    location: Location | None = None
+    aliases: tuple[str, ...] = ()
+    cvss_score: float | None = None
+    cvss_vector: str | None = None
+    fixed_versions: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()
+    version_unknown: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ScanWarning:
+    """Something that made a scan partial: a bad file, an unparsable version."""
+
+    source: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """What one scan produced."""
+
+    target: str
+    components: tuple[Component, ...]
+    findings: tuple[Finding, ...]
+    warnings: tuple[ScanWarning, ...] = field(default=())
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.warnings)
