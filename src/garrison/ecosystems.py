@@ -9,14 +9,15 @@ from garrison.errors import UnknownEcosystemError
 # Base OSV ecosystem names garrison understands (release suffixes are split off first).
 KNOWN: frozenset[str] = frozenset(
     {
-        "PyPI", "npm", "crates.io", "Go", "Maven", "RubyGems", "NuGet", "Packagist", "Pub",
-        "Hackage", "CRAN", "Debian", "Ubuntu", "Alpine", "Red Hat", "AlmaLinux", "Rocky Linux",
-        "openSUSE", "SUSE", "Hex", "SwiftURL", "GitHub Actions", "Bitnami", "Linux", "OSS-Fuzz",
-        "Android", "Photon OS", "Wolfi", "Chainguard", "openEuler", "Mageia", "MinimOS",
-        "Azure Linux", "Echo", "BellSoft Hardened Containers", "GIT", "ConanCenter",
-        "Julia", "VSCode", "Debian-LTS", "Ubuntu Pro", "Kubernetes", "CleanStart", "Root",
+        "AlmaLinux", "Alpaquita", "Alpine", "Android", "Azure Linux",
+        "BellSoft Hardened Containers", "Bioconductor", "Bitnami", "Chainguard", "CleanStart",
+        "ConanCenter", "CRAN", "crates.io", "Debian", "Docker Hardened Images", "Echo",
+        "FreeBSD", "GHC", "GitHub Actions", "Go", "Hackage", "Hex", "Julia", "Kubernetes",
+        "Linux", "Mageia", "Maven", "MinimOS", "npm", "NuGet", "opam", "openEuler", "openSUSE",
+        "OSS-Fuzz", "Packagist", "Photon OS", "Pub", "PyPI", "Red Hat", "Rocky Linux", "Root",
+        "RubyGems", "SUSE", "SwiftURL", "TuxCare", "Ubuntu", "VSCode", "Wolfi", "GIT",
     }
-)
+)  # fmt: skip
 
 _CASEFOLD = {name.casefold(): name for name in KNOWN}
 _PEP503 = re.compile(r"[-_.]+")

@@ -93,6 +93,7 @@ class ScanResult:
     components: tuple[Component, ...]
     findings: tuple[Finding, ...]
     warnings: tuple[ScanWarning, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())
 
     @property
     def partial(self) -> bool:

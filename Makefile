@@ -1,0 +1,42 @@
+# The two commands of the README: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEMO_DB := .cache/demo-vulndb.sqlite3
+
+.PHONY: demo test lint install install-dev bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-dev: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+
+# Install, build a database from the bundled advisories, scan the bundled example app's SBOM.
+# The scan exits 1 because the example has HIGH/CRITICAL findings: that is the point.
+demo: install
+	rm -f $(DEMO_DB)
+	$(BIN)/garrison db import --db $(DEMO_DB) examples/advisories
+	$(BIN)/garrison db stats --db $(DEMO_DB)
+	$(BIN)/garrison scan examples/demo-app/sbom.cdx.json --db $(DEMO_DB); \
+	  code=$$?; echo "garrison scan exited $$code (1 = findings block the build, as expected here)"; \
+	  test $$code -eq 1
+
+lint: install-dev
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+# Install everything the tests need, lint, type-check and run the whole suite.
+test: lint
+	$(BIN)/pytest -q
+
+bench: install-dev
+	$(BIN)/python bench/vulndb_bench.py
+
+clean:
+	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache

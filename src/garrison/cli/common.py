@@ -1,0 +1,59 @@
+"""Helpers shared by the command modules: settings flags and safe output."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from garrison.errors import InputError
+from garrison.settings import Settings, load_settings
+
+
+def add_db_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="PATH", help="database file (env GARRISON_DB)")
+
+
+def add_age_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db-warn-age", metavar="AGE", help="warn when the database is older (default 3d)"
+    )
+    parser.add_argument(
+        "--db-max-age", metavar="AGE", help="refuse to scan past this age (default 30d)"
+    )
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return load_settings(
+        db=getattr(args, "db", None),
+        base_url=getattr(args, "base_url", None),
+        ecosystems=getattr(args, "ecosystem", None),
+        warn_age=getattr(args, "db_warn_age", None),
+        max_age=getattr(args, "db_max_age", None),
+    )
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Print to stdout, or write FILE atomically (never a half-written report)."""
+    if output is None or output == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    target = Path(output)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path("."))
+    except OSError as exc:
+        raise InputError(f"{output}: cannot write: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def err(message: str) -> None:
+    sys.stderr.write(f"garrison: {message}\n")

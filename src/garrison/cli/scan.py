@@ -1,0 +1,46 @@
+"""`garrison scan TARGET`."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from garrison.cli.common import add_age_flags, add_db_flags, err, settings_from, write_output
+from garrison.policy import default_gate
+from garrison.report import FORMATS
+from garrison.scan import check_scanners, run_scan
+from garrison.vulndb.freshness import check_age
+from garrison.vulndb.store import VulnDB
+
+
+def register(commands: Any) -> None:
+    parser = commands.add_parser("scan", help="scan a target and apply the policy")
+    parser.add_argument("target", help="an SBOM file (CycloneDX 1.4-1.6 or SPDX 2.3 JSON)")
+    parser.add_argument(
+        "--scanners", default="vuln", help="comma-separated scanners to run (default: vuln)"
+    )
+    parser.add_argument("--format", choices=sorted(FORMATS), default="table")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    add_db_flags(parser)
+    add_age_flags(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    check_scanners([s.strip() for s in args.scanners.split(",") if s.strip()])
+    with VulnDB(settings.db_path) as db:
+        note = check_age(
+            db.updated_at(), datetime.now(UTC), settings.db_warn_age, settings.db_max_age
+        )
+        notes = (note,) if note else ()
+        if note:
+            err(f"warning: {note}")
+        result = run_scan(Path(args.target), db, notes)
+    verdict = default_gate(result.findings)
+    write_output(FORMATS[args.format](result, verdict), args.output)
+    if result.partial:
+        err(f"warning: the scan is partial ({len(result.warnings)} warning(s) in the report)")
+    return 0 if verdict.passed else 1

@@ -1,0 +1,29 @@
+"""The pass/block decision. For now only the default policy: block on HIGH or CRITICAL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from garrison.model import Finding, Severity
+
+DEFAULT_FAIL_AT = Severity.HIGH
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    passed: bool
+    reason: str
+    blocking: tuple[Finding, ...] = ()
+
+
+def default_gate(findings: Iterable[Finding], fail_at: Severity = DEFAULT_FAIL_AT) -> Verdict:
+    """Block when any finding is at or above `fail_at`."""
+    blocking = tuple(f for f in findings if f.severity >= fail_at)
+    if blocking:
+        return Verdict(
+            False,
+            f"{len(blocking)} finding(s) at {fail_at.name} or above (default policy)",
+            blocking,
+        )
+    return Verdict(True, f"no findings at {fail_at.name} or above (default policy)")

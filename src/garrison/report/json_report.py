@@ -1,0 +1,80 @@
+"""The JSON report (schema: garrison/schemas/report.schema.json)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+from garrison import __version__
+from garrison.model import Component, Finding, ScanResult, Severity
+from garrison.policy import Verdict
+
+NAME = "json"
+SCHEMA_ID = "https://garrison.dev/schemas/report-1.json"
+
+
+def render(result: ScanResult, verdict: Verdict, now: datetime | None = None) -> str:
+    return json.dumps(to_document(result, verdict, now), indent=2, ensure_ascii=False) + "\n"
+
+
+def to_document(result: ScanResult, verdict: Verdict, now: datetime | None = None) -> dict[str, Any]:
+    when = (now or datetime.now(UTC)).isoformat(timespec="seconds")
+    counts = Counter(f.severity.name for f in result.findings)
+    return {
+        "$schema": SCHEMA_ID,
+        "tool": {"name": "garrison", "version": __version__},
+        "target": result.target,
+        "generated_at": when,
+        "partial": result.partial,
+        "warnings": [{"source": w.source, "message": w.message} for w in result.warnings],
+        "notes": list(result.notes),
+        "summary": {
+            "components": len(result.components),
+            "findings": len(result.findings),
+            "by_severity": {s.name: counts.get(s.name, 0) for s in reversed(Severity)},
+        },
+        "verdict": {"passed": verdict.passed, "reason": verdict.reason},
+        "findings": [_finding(f) for f in sorted(result.findings, key=_order)],
+    }
+
+
+def _order(finding: Finding) -> tuple[Any, ...]:
+    component = finding.component
+    return (
+        -finding.severity,
+        component.name if component else "",
+        component.version or "" if component else "",
+        finding.id,
+    )
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "kind": finding.kind,
+        "id": finding.id,
+        "aliases": list(finding.aliases),
+        "severity": finding.severity.name,
+        "cvss_score": finding.cvss_score,
+        "cvss_vector": finding.cvss_vector,
+        "summary": finding.summary,
+        "version_unknown": finding.version_unknown,
+        "fixed_versions": list(finding.fixed_versions),
+        "references": list(finding.references),
+        "location": None,
+    }
+    if finding.location is not None:
+        document["location"] = {"path": finding.location.path, "line": finding.location.line}
+    if finding.component is not None:
+        document["package"] = _package(finding.component)
+    return document
+
+
+def _package(component: Component) -> dict[str, Any]:
+    return {
+        "ecosystem": component.ecosystem,
+        "name": component.name,
+        "version": component.version,
+        "purl": component.purl,
+    }

@@ -1,0 +1,53 @@
+"""A terminal table for people (rich)."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.table import Table
+
+from garrison.model import ScanResult, Severity
+from garrison.policy import Verdict
+
+NAME = "table"
+_STYLE = {
+    Severity.CRITICAL: "bold red",
+    Severity.HIGH: "red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+    Severity.UNKNOWN: "dim",
+}
+
+
+def render(result: ScanResult, verdict: Verdict) -> str:
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=120, force_terminal=False, no_color=True)
+    table = Table(title=f"garrison: {result.target}", show_lines=False)
+    for column in ("Severity", "ID", "Package", "Version", "Fixed in", "Summary"):
+        table.add_column(column, overflow="fold")
+    for finding in sorted(result.findings, key=lambda f: (-f.severity, f.id)):
+        component = finding.component
+        version = (component.version or "?") if component else ""
+        if finding.version_unknown:
+            version += " (unknown)"
+        table.add_row(
+            finding.severity.name,
+            "\n".join((finding.id, *finding.aliases[:3])),
+            component.name if component else "",
+            version,
+            ", ".join(finding.fixed_versions) or "-",
+            finding.summary[:90],
+            style=_STYLE[finding.severity],
+        )
+    console.print(table)
+    for warning in result.warnings:
+        console.print(f"warning: {warning.source}: {warning.message}")
+    for note in result.notes:
+        console.print(f"note: {note}")
+    partial = " (PARTIAL: see warnings)" if result.partial else ""
+    console.print(
+        f"{len(result.components)} components, {len(result.findings)} findings{partial}. "
+        f"{'PASS' if verdict.passed else 'FAIL'}: {verdict.reason}"
+    )
+    return buffer.getvalue()
