@@ -27,6 +27,7 @@ class InvalidVersionError(VersionError):
     def __init__(self, ecosystem: str, version: str, reason: str = "") -> None:
         self.ecosystem = ecosystem
         self.version = version
+        self.reason = reason
         detail = f": {reason}" if reason else ""
         super().__init__(f"invalid {ecosystem} version {version!r}{detail}")
 

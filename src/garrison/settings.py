@@ -46,7 +46,9 @@ def load_settings(
     db_text = db or env.get("GARRISON_DB")
     eco_text = env.get("GARRISON_ECOSYSTEMS", "")
     chosen = ecosystems or [e.strip() for e in eco_text.split(",") if e.strip()]
-    warn = parse_duration(warn_age or env.get("GARRISON_DB_WARN_AGE", DEFAULT_WARN_AGE), "db warn age")
+    warn = parse_duration(
+        warn_age or env.get("GARRISON_DB_WARN_AGE", DEFAULT_WARN_AGE), "db warn age"
+    )
     hard = parse_duration(max_age or env.get("GARRISON_DB_MAX_AGE", DEFAULT_MAX_AGE), "db max age")
     if warn > hard:
         raise ConfigError("db warn age is longer than db max age")

@@ -88,7 +88,7 @@ def test_truncated_archive_fails_and_keeps_previous_database(tmp_path: Path) -> 
                                           for i in range(20)})  # fmt: skip
     truncated = tmp_path / "truncated.zip"
     truncated.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
-    with pytest.raises(AdvisoryError, match="truncated.zip"):
+    with pytest.raises(AdvisoryError, match=r"truncated\.zip"):
         import_paths(db_path, [BAD / "good.json", truncated])
     assert _ids(db_path) == before
     assert _no_temp_files(tmp_path)
@@ -161,7 +161,9 @@ def test_import_all_shared_archives(tmp_path: Path) -> None:
     report = import_paths(db_path, [root])
     # Eight real PyPI entries break the OSV schema (short or suffixed GIT hashes, a timestamp
     # without 'Z'): reported and skipped, as the official schema rejects them too.
-    skipped = sorted(p.message.split(":")[0] for p in report.problems if "not a valid" not in p.message)
+    skipped = sorted(
+        p.message.split(":")[0] for p in report.problems if "not a valid" not in p.message
+    )
     assert skipped == [
         "PYSEC-2017-27", "PYSEC-2019-155", "PYSEC-2021-371", "PYSEC-2021-424", "PYSEC-2021-425",
         "PYSEC-2021-436", "PYSEC-2023-80", "PYSEC-2024-55",

@@ -37,7 +37,9 @@ def _compiled(**kwargs: object) -> CompiledAffected:
         ([{"introduced": "0"}, {"fixed": "not a version!"}], "0.5", U),
     ],
 )  # fmt: skip
-def test_pypi_ecosystem_ranges(events: list[dict[str, str]], version: str, verdict: Verdict) -> None:
+def test_pypi_ecosystem_ranges(
+    events: list[dict[str, str]], version: str, verdict: Verdict
+) -> None:
     assert _compiled(events=events).evaluate(version).verdict is verdict
 
 
@@ -104,3 +106,16 @@ def test_no_ranges_and_no_versions_affects_every_version() -> None:
 
 def test_missing_version_is_unknown() -> None:
     assert _compiled().evaluate(None).verdict is U
+
+
+def test_fixed_version_is_the_next_fix_above_the_version() -> None:
+    compiled = _compiled(
+        events=[
+            {"introduced": "2.0.0"},
+            {"fixed": "2.0.6"},
+            {"introduced": "0"},
+            {"fixed": "1.26.17"},
+        ]
+    )
+    assert compiled.evaluate("1.26.12").fixed == ("1.26.17",)
+    assert compiled.evaluate("2.0.1").fixed == ("2.0.6",)

@@ -28,7 +28,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="garrison", description="Security as code: SBOM, vulnerabilities, policy.")
+    parser = _Parser(
+        prog="garrison", description="Security as code: SBOM, vulnerabilities, policy."
+    )
     parser.add_argument("--version", action="version", version=f"garrison {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for command in COMMANDS:

@@ -13,13 +13,19 @@ from garrison.policy import Verdict
 
 NAME = "json"
 SCHEMA_ID = "https://garrison.dev/schemas/report-1.json"
+_PRETTY_LIMIT = 2000
 
 
 def render(result: ScanResult, verdict: Verdict, now: datetime | None = None) -> str:
-    return json.dumps(to_document(result, verdict, now), indent=2, ensure_ascii=False) + "\n"
+    document = to_document(result, verdict, now)
+    if len(result.findings) > _PRETTY_LIMIT:  # the C encoder only runs without indent
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def to_document(result: ScanResult, verdict: Verdict, now: datetime | None = None) -> dict[str, Any]:
+def to_document(
+    result: ScanResult, verdict: Verdict, now: datetime | None = None
+) -> dict[str, Any]:
     when = (now or datetime.now(UTC)).isoformat(timespec="seconds")
     counts = Counter(f.severity.name for f in result.findings)
     return {

@@ -76,7 +76,12 @@ def parse(ecosystem: str, version: str) -> Any:
     try:
         return _parse_cached(ordering, version)
     except InvalidVersionError as exc:
-        raise InvalidVersionError(ecosystem, version, exc.args[0]) from None
+        raise InvalidVersionError(ecosystem, version, exc.reason) from None
+
+
+def parse_with(ordering: Ordering, version: str) -> Any:
+    """Parse strictly with a known ordering (cached; the hot path of matching)."""
+    return _parse_cached(ordering, version)
 
 
 def compare(ecosystem: str, a: str, b: str) -> int:
@@ -87,7 +92,15 @@ def compare(ecosystem: str, a: str, b: str) -> int:
     """
     ordering = ordering_for(ecosystem)
     key_a, key_b = ordering.sort_key(a), ordering.sort_key(b)
-    return (key_a > key_b) - (key_a < key_b)
+    return int(key_a > key_b) - int(key_a < key_b)
 
 
-__all__ = ["ORDERINGS", "SEMVER_ORDERING", "Ordering", "compare", "ordering_for", "parse"]
+__all__ = [
+    "ORDERINGS",
+    "SEMVER_ORDERING",
+    "Ordering",
+    "compare",
+    "ordering_for",
+    "parse",
+    "parse_with",
+]

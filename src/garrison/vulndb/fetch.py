@@ -82,5 +82,3 @@ def _save(response: httpx.Response, dest: Path, url: str) -> None:
 
 def make_client(timeout: float = 60.0) -> httpx.Client:
     return httpx.Client(timeout=timeout, follow_redirects=True, trust_env=True)
-
-

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from garrison import ecosystems
 from garrison.errors import GarrisonError
 from garrison.model import Component, Finding, ScanWarning
-from garrison.vulndb.osv import Advisory
+from garrison.vulndb.osv import Advisory, AffectedPackage
 from garrison.vulndb.ranges import CompiledAffected, Verdict
 
 _ID_RANK = {"GHSA": 1, "CVE": 2}
@@ -60,10 +60,8 @@ class InMemorySource:
         return {k: self._index[(ecosystem, k)] for k in keys if (ecosystem, k) in self._index}
 
 
-def _narrow(advisory: Advisory, affected: tuple[object, ...]) -> Advisory:
-    from dataclasses import replace
-
-    return replace(advisory, affected=affected)  # type: ignore[arg-type]
+def _narrow(advisory: Advisory, affected: tuple[AffectedPackage, ...]) -> Advisory:
+    return replace(advisory, affected=affected)
 
 
 def match_components(components: Iterable[Component], source: AdvisorySource) -> MatchResult:
@@ -84,10 +82,12 @@ def match_components(components: Iterable[Component], source: AdvisorySource) ->
     matcher = _Matcher()
     findings: list[Finding] = []
     for component, base, release, key in located:
-        hits = matcher.hits(known[base].get(key, ()), release, component.version)
-        if any(hit.unknown for hit in hits):
+        templates = matcher.findings(known[base].get(key, ()), release, component.version)
+        if any(t.version_unknown for t in templates):
             warnings.append(ScanWarning(_label(component), _unknown_reason(component)))
-        findings.extend(_findings_for(component, hits))
+        findings.extend(
+            replace(t, component=component, location=component.location) for t in templates
+        )
     return MatchResult(tuple(findings), tuple(warnings))
 
 
@@ -103,21 +103,23 @@ def _unknown_reason(component: Component) -> str:
 
 
 class _Matcher:
-    """Caches compiled ranges and per-version answers across components."""
+    """Caches compiled ranges and per-version answers (finding templates) across components."""
 
     def __init__(self) -> None:
         self._compiled: dict[tuple[str, int], CompiledAffected] = {}
-        self._answers: dict[tuple[int, str | None, str | None], tuple[_Hit, ...]] = {}
+        self._answers: dict[tuple[int, str | None, str | None], tuple[Finding, ...]] = {}
 
-    def hits(
+    def findings(
         self, advisories: Sequence[Advisory], release: str | None, version: str | None
-    ) -> tuple[_Hit, ...]:
+    ) -> tuple[Finding, ...]:
+        """Findings without a component, one per distinct flaw affecting `version`."""
         if not advisories:
             return ()
         cache_key = (id(advisories), release, version)
         cached = self._answers.get(cache_key)
         if cached is None:
-            cached = tuple(self._evaluate(advisories, release, version))
+            hits = list(self._evaluate(advisories, release, version))
+            cached = tuple(_merge(group) for group in _same_flaw_groups(hits))
             self._answers[cache_key] = cached
         return cached
 
@@ -135,10 +137,6 @@ class _Matcher:
                 if outcome.verdict is not Verdict.NOT_AFFECTED:
                     yield _Hit(advisory, outcome.verdict is Verdict.UNKNOWN, outcome.fixed)
                     break
-
-
-def _findings_for(component: Component, hits: Sequence[_Hit]) -> list[Finding]:
-    return [_merge(component, group) for group in _same_flaw_groups(hits)]
 
 
 def _same_flaw_groups(hits: Sequence[_Hit]) -> list[list[_Hit]]:
@@ -168,19 +166,19 @@ def _id_order(ident: str) -> tuple[int, str]:
     return (_ID_RANK.get(ident.split("-", 1)[0], 0), ident)
 
 
-def _merge(component: Component, group: list[_Hit]) -> Finding:
+def _merge(group: list[_Hit]) -> Finding:
     group = sorted(group, key=lambda hit: _id_order(hit.advisory.id))
     primary = group[0].advisory
     idents = {ident for hit in group for ident in (hit.advisory.id, *hit.advisory.aliases)}
-    worst = max(group, key=lambda hit: (hit.advisory.rating.severity, hit.advisory.rating.score or 0))
+    worst = max(
+        group, key=lambda hit: (hit.advisory.rating.severity, hit.advisory.rating.score or 0)
+    )
     summary = next((hit.advisory.summary for hit in group if hit.advisory.summary), "")
     return Finding(
         kind="vulnerability",
         id=primary.id,
         summary=summary,
         severity=worst.advisory.rating.severity,
-        component=component,
-        location=component.location,
         aliases=tuple(sorted(idents - {primary.id}, key=_id_order)),
         cvss_score=worst.advisory.rating.score,
         cvss_vector=worst.advisory.rating.vector,

@@ -96,16 +96,16 @@ class _Reference(_Strict):
     url: str
 
 
+CreditType = Literal[
+    "FINDER", "REPORTER", "ANALYST", "COORDINATOR", "REMEDIATION_DEVELOPER",
+    "REMEDIATION_REVIEWER", "REMEDIATION_VERIFIER", "TOOL", "SPONSOR", "OTHER",
+]  # fmt: skip
+
+
 class _Credit(_Strict):
     name: str
     contact: list[str] = []
-    type: (
-        Literal[
-            "FINDER", "REPORTER", "ANALYST", "COORDINATOR", "REMEDIATION_DEVELOPER",
-            "REMEDIATION_REVIEWER", "REMEDIATION_VERIFIER", "TOOL", "SPONSOR", "OTHER",
-        ]  # fmt: skip
-        | None
-    ) = None
+    type: CreditType | None = None
 
 
 class _Entry(BaseModel):

@@ -28,9 +28,8 @@ class Verdict(enum.Enum):
 @dataclass(frozen=True, slots=True)
 class _CompiledRange:
     ordering: Ordering | None  # None: a bound could not be parsed
-    events: tuple[tuple[str, Any], ...]  # sorted; key None means "0"
+    events: tuple[tuple[str, Any, str], ...]  # (kind, key, text) sorted; key None means "0"
     limit: Any
-    fixed: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +41,7 @@ class Outcome:
 class CompiledAffected:
     """An AffectedPackage with every bound parsed once, ready to test many versions."""
 
-    __slots__ = ("_eco_ordering", "_listed", "_ranges", "package")
+    __slots__ = ("_eco_ordering", "_listed", "_listed_keys", "_ranges", "package")
 
     def __init__(self, package: AffectedPackage) -> None:
         self.package = package
@@ -51,6 +50,7 @@ class CompiledAffected:
             _compile_range(r, self._eco_ordering) for r in package.ranges if r.type != "GIT"
         )
         self._listed = frozenset(package.versions)
+        self._listed_keys: frozenset[Any] | None = None
 
     def evaluate(self, version: str | None) -> Outcome:
         if version is None:
@@ -63,7 +63,7 @@ class CompiledAffected:
             if key is None:
                 unknown = True
             elif _in_range(key, compiled):
-                return Outcome(Verdict.AFFECTED, compiled.fixed)
+                return Outcome(Verdict.AFFECTED, _next_fix(key, compiled))
         if self._listed:
             equal = self._listed_equal(version)
             if equal:
@@ -80,7 +80,10 @@ class CompiledAffected:
         key = _key(self._eco_ordering, version)
         if key is None:
             return None
-        return any(_key(self._eco_ordering, listed) == key for listed in self._listed)
+        if self._listed_keys is None:
+            keys = (_key(self._eco_ordering, listed) for listed in self._listed)
+            self._listed_keys = frozenset(k for k in keys if k is not None)
+        return key in self._listed_keys
 
 
 def _ordering_or_none(ecosystem: str) -> Ordering | None:
@@ -101,29 +104,38 @@ def _key(ordering: Ordering | None, version: str | None) -> Any:
 
 def _compile_range(rng: Range, eco_ordering: Ordering | None) -> _CompiledRange:
     ordering = versions.SEMVER_ORDERING if rng.type == "SEMVER" else eco_ordering
-    events: list[tuple[str, Any]] = []
+    events: list[tuple[str, Any, str]] = []
     limits: list[Any] = []
     for kind, raw in rng.events:
         if kind == "introduced" and raw == "0":
-            events.append((kind, None))
+            events.append((kind, None, raw))
             continue
         if kind == "limit" and raw == "*":
             continue
         key = _key(ordering, raw)
         if key is None:
-            return _CompiledRange(None, (), None, ())
-        (limits if kind == "limit" else events).append((kind, key))
+            return _CompiledRange(None, (), None)
+        if kind == "limit":
+            limits.append(key)
+        else:
+            events.append((kind, key, raw))
     events.sort(key=lambda event: (event[1] is not None, event[1]))
-    limit = min((key for _, key in limits), default=None)
-    fixed = tuple(raw for kind, raw in rng.events if kind == "fixed")
-    return _CompiledRange(ordering, tuple(events), limit, fixed)
+    return _CompiledRange(ordering, tuple(events), min(limits, default=None))
+
+
+def _next_fix(key: Any, compiled: _CompiledRange) -> tuple[str, ...]:
+    """The first `fixed` version above `key`: the upgrade that leaves this range."""
+    for kind, bound, raw in compiled.events:
+        if kind == "fixed" and bound > key:
+            return (raw,)
+    return ()
 
 
 def _in_range(key: Any, compiled: _CompiledRange) -> bool:
     if compiled.limit is not None and key >= compiled.limit:
         return False
     affected = False
-    for kind, bound in compiled.events:
+    for kind, bound, _ in compiled.events:
         if kind == "introduced":
             if bound is None or key >= bound:
                 affected = True

@@ -146,7 +146,7 @@ def decode(data: bytes, label: str) -> Iterator[Item]:
     """Parse JSON or YAML bytes into one or more entry documents."""
     try:
         if label.endswith((".yaml", ".yml")):
-            document = yaml.load(data, Loader=_YamlLoader)  # noqa: S506 - a safe loader
+            document = yaml.load(data, Loader=_YamlLoader)
         else:
             document = json.loads(data)
     except json.JSONDecodeError as exc:

@@ -177,9 +177,7 @@ ORDER BY a.id, f.rowid
 """
 
 
-def _advisories_from_rows(
-    ecosystem: str, rows: list[tuple[Any, ...]]
-) -> dict[str, list[Advisory]]:
+def _advisories_from_rows(ecosystem: str, rows: list[tuple[Any, ...]]) -> dict[str, list[Advisory]]:
     grouped: dict[tuple[str, str], list[tuple[Any, ...]]] = defaultdict(list)
     for row in rows:
         grouped[(row[11], row[0])].append(row)

@@ -26,7 +26,9 @@ class UpdateResult:
     report: ImportReport
 
 
-def _previous_states(db_path: Path, ecosystems: Sequence[str]) -> dict[str, tuple[str | None, str | None]]:
+def _previous_states(
+    db_path: Path, ecosystems: Sequence[str]
+) -> dict[str, tuple[str | None, str | None]]:
     if not db_path.exists():
         return {eco: (None, None) for eco in ecosystems}
     try:
@@ -36,13 +38,18 @@ def _previous_states(db_path: Path, ecosystems: Sequence[str]) -> dict[str, tupl
         raise
 
 
-def update(db_path: Path, base_url: str, ecosystems: Sequence[str], timeout: float = 60.0) -> UpdateResult:
+def update(
+    db_path: Path, base_url: str, ecosystems: Sequence[str], timeout: float = 60.0
+) -> UpdateResult:
     """Download what changed, then import all of it in one swap; nothing changes on failure."""
     states = _previous_states(db_path, ecosystems)
     report = ImportReport()
     downloaded: list[str] = []
     unchanged: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="garrison-update-") as tmp, fetch.make_client(timeout) as client:
+    with (
+        tempfile.TemporaryDirectory(prefix="garrison-update-") as tmp,
+        fetch.make_client(timeout) as client,
+    ):
         results = []
         for index, eco in enumerate(ecosystems):
             url = fetch.archive_url(base_url, eco)
