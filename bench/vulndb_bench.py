@@ -56,12 +56,26 @@ def purl(eco: str, name: str, version: str) -> str:
     return f"pkg:{PURL_TYPES[eco]}/{name}@{version}"
 
 
-def make_sbom(path: Path, size: int, known: list[tuple[str, str, list[str]]], seed: int) -> None:
+def pick(
+    rng: random.Random, index: int, known: list[tuple[str, str, list[str]]], mix: str
+) -> tuple[str, str, str]:
+    """One component. 'worst': every component is a package with advisories, at a version
+    taken from its ranges (most are vulnerable). 'typical': 1 in 10 components is such a
+    package, the rest are packages the database has never heard of, as in a real SBOM."""
+    if mix == "typical" and index % 10:
+        eco = ("PyPI", "Go", "crates.io")[index % 3]
+        return eco, f"internal-lib-{index}", f"1.{index % 40}.{index % 7}"
+    eco, name, versions = known[index % len(known)]
+    return eco, name, rng.choice([*versions, "0.0.1", "99.0.0"])
+
+
+def make_sbom(
+    path: Path, size: int, known: list[tuple[str, str, list[str]]], seed: int, mix: str
+) -> None:
     rng = random.Random(seed)
     components = []
     for index in range(size):
-        eco, name, versions = known[index % len(known)]
-        version = rng.choice([*versions, "0.0.1", "99.0.0"])
+        eco, name, version = pick(rng, index, known, mix)
         if eco == "Go" and not version.startswith("v"):
             version = "v" + version
         ref = purl(eco, name, version)
@@ -77,6 +91,7 @@ def main() -> None:
     parser.add_argument("--shared", default=str(Path(__file__).resolve().parents[2] / "shared"))
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--mix", default="typical,worst")
     args = parser.parse_args()
     garrison = str(Path(sys.executable).with_name("garrison"))
     advisories = Path(args.shared) / "advisories"
@@ -94,13 +109,17 @@ def main() -> None:
               + ", ".join(f"{t:.2f}" for t in import_times) + " |")  # fmt: skip
         known = packages(db_path)
         print(f"\n{len(known)} distinct packages in the database\n")
-        print(f"| components | scan (best of {args.repeat}) | components/s |\n|---|---|---|")
-        for size in (int(s) for s in args.sizes.split(",")):
-            sbom = Path(tmp) / f"sbom-{size}.cdx.json"
-            make_sbom(sbom, size, known, seed=size)
-            cmd = [garrison, "scan", str(sbom), "--format", "json", "-o", os.devnull]
-            elapsed = best_of(args.repeat, cmd, env)
-            print(f"| {size:,} | {elapsed:.2f} s | {size / elapsed:,.0f} |")
+        print(f"| SBOM mix | components | findings | scan (best of {args.repeat}) | components/s |")
+        print("|---|---|---|---|---|")
+        for mix in args.mix.split(","):
+            for size in (int(s) for s in args.sizes.split(",")):
+                sbom = Path(tmp) / f"sbom-{mix}-{size}.cdx.json"
+                make_sbom(sbom, size, known, seed=size, mix=mix)
+                report = Path(tmp) / "report.json"
+                cmd = [garrison, "scan", str(sbom), "--format", "json", "-o", str(report)]
+                elapsed = best_of(args.repeat, cmd, env)
+                found = json.loads(report.read_text())["summary"]["findings"]
+                print(f"| {mix} | {size:,} | {found:,} | {elapsed:.2f} s | {size / elapsed:,.0f} |")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from garrison.errors import UnknownEcosystemError
 
@@ -25,6 +26,7 @@ _PEP503 = re.compile(r"[-_.]+")
 _CASE_INSENSITIVE = frozenset({"PyPI", "NuGet", "Packagist", "Hackage", "Hex", "Pub"})
 
 
+@lru_cache(maxsize=4096)
 def split(ecosystem: str) -> tuple[str, str | None]:
     """Split 'Debian:12' into ('Debian', '12'); 'Ubuntu:22.04:LTS' into ('Ubuntu', '22.04:LTS').
 
@@ -35,6 +37,13 @@ def split(ecosystem: str) -> tuple[str, str | None]:
     if canonical is None:
         raise UnknownEcosystemError(ecosystem)
     return canonical, (release.strip() or None)
+
+
+def same_release(wanted: str | None, offered: str | None) -> bool:
+    """Do two release suffixes agree? Unknown on either side agrees ('22.04' ~ '22.04:LTS')."""
+    if not wanted or not offered:
+        return True
+    return wanted.partition(":")[0] == offered.partition(":")[0]
 
 
 def base(ecosystem: str) -> str:
@@ -50,7 +59,10 @@ def normalize_name(ecosystem: str, name: str) -> str:
     eco = base(ecosystem)
     text = name.strip()
     if eco == "PyPI":
-        return _PEP503.sub("-", text).lower()
+        lowered = text.lower()
+        if "_" in lowered or "." in lowered or "--" in lowered:
+            return _PEP503.sub("-", lowered)
+        return lowered
     if eco in _CASE_INSENSITIVE:
         return text.lower()
     if eco == "npm":

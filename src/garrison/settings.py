@@ -11,10 +11,13 @@ from pathlib import Path
 import platformdirs
 
 from garrison.errors import ConfigError
-from garrison.vulndb.fetch import DEFAULT_BASE_URL
 from garrison.vulndb.freshness import parse_duration
-from garrison.vulndb.update import DEFAULT_ECOSYSTEMS
 
+DEFAULT_BASE_URL = "https://osv-vulnerabilities.storage.googleapis.com"
+DEFAULT_ECOSYSTEMS = (
+    "PyPI", "npm", "Go", "crates.io", "Maven", "RubyGems", "NuGet", "Packagist", "Pub",
+    "Hex", "Hackage", "CRAN",
+)  # fmt: skip
 DEFAULT_WARN_AGE = "3d"
 DEFAULT_MAX_AGE = "30d"
 

@@ -93,3 +93,12 @@ def test_many_components_share_cached_answers() -> None:
     components = [_pyyaml("5.3.1")] * 1000 + [_pyyaml("5.4")] * 1000
     result = match_components(components, _source(PYSEC, GHSA))
     assert len(result.findings) == 1000
+
+
+def test_ubuntu_lts_suffix_agrees_with_plain_release() -> None:
+    doc = entry("UBUNTU-CVE-2099-1", ecosystem="Ubuntu:22.04:LTS", name="openssl",
+                events=[{"introduced": "0"}, {"fixed": "3.0.2-0ubuntu1.10"}])  # fmt: skip
+    found = match_components(
+        [Component("Ubuntu:22.04", "openssl", "3.0.2-0ubuntu1.9")], _source(doc)
+    )
+    assert [f.id for f in found.findings] == ["UBUNTU-CVE-2099-1"]

@@ -119,3 +119,15 @@ def test_fixed_version_is_the_next_fix_above_the_version() -> None:
     )
     assert compiled.evaluate("1.26.12").fixed == ("1.26.17",)
     assert compiled.evaluate("2.0.1").fixed == ("2.0.6",)
+
+
+def test_listed_and_in_range_reports_the_fix() -> None:
+    compiled = _compiled(events=[{"introduced": "0"}, {"fixed": "2.10.1"}], versions=["2.10"])
+    outcome = compiled.evaluate("2.10")
+    assert (outcome.verdict, outcome.fixed) == (A, ("2.10.1",))
+
+
+def test_listed_version_outside_the_ranges_is_still_affected() -> None:
+    compiled = _compiled(events=[{"introduced": "0"}, {"fixed": "1.0"}], versions=["3.0"])
+    assert compiled.evaluate("3.0").verdict is A
+    assert compiled.evaluate("3.0.0").verdict is N  # ranges decide; exact list entries add

@@ -8,7 +8,8 @@ import pytest
 
 from garrison.model import Severity
 from garrison.vulndb import severity
-from garrison.vulndb.severity import Rating, rate
+from garrison.vulndb.advisory import Rating
+from garrison.vulndb.severity import rate
 
 V3_CRITICAL = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
 V3_MEDIUM = "CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:C/C:H/I:N/A:N"

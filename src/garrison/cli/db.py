@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from garrison.cli.common import add_db_flags, err, settings_from, write_output
 from garrison.errors import InputError
-from garrison.vulndb.importer import ImportReport, import_paths
 from garrison.vulndb.store import Stats, VulnDB
-from garrison.vulndb.update import update
+
+if TYPE_CHECKING:
+    from garrison.vulndb.importer import ImportReport
 
 _MAX_PROBLEMS_SHOWN = 50
 
@@ -56,6 +57,8 @@ def _summary(report: ImportReport) -> str:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from garrison.vulndb.importer import import_paths  # pydantic: only loaded when importing
+
     settings = settings_from(args)
     report = import_paths(settings.db_path, [Path(s) for s in args.sources])
     _print_problems(report)
@@ -64,6 +67,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_update(args: argparse.Namespace) -> int:
+    from garrison.vulndb.update import update  # httpx: only loaded when fetching
+
     settings = settings_from(args)
     result = update(settings.db_path, settings.osv_base_url, settings.ecosystems)
     _print_problems(result.report)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity hashing: keys the parse cache cheaply
 class Ordering:
     """How one family of ecosystems orders versions.
 

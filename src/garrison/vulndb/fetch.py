@@ -11,7 +11,6 @@ import httpx
 from garrison import __version__
 from garrison.errors import FetchError
 
-DEFAULT_BASE_URL = "https://osv-vulnerabilities.storage.googleapis.com"
 _CHUNK = 1 << 16
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from garrison import versions
 from garrison.errors import AdvisoryError, GarrisonError
-from garrison.vulndb.osv import Advisory, parse_advisory
+from garrison.vulndb.advisory import Advisory
+from garrison.vulndb.osv import parse_advisory
 from garrison.vulndb.sources import Item, Problem, iter_source
 from garrison.vulndb.store import Writer
 

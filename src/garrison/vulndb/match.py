@@ -15,7 +15,7 @@ from typing import Protocol
 from garrison import ecosystems
 from garrison.errors import GarrisonError
 from garrison.model import Component, Finding, ScanWarning
-from garrison.vulndb.osv import Advisory, AffectedPackage
+from garrison.vulndb.advisory import Advisory, AffectedPackage
 from garrison.vulndb.ranges import CompiledAffected, Verdict
 
 _ID_RANK = {"GHSA": 1, "CVE": 2}
@@ -85,10 +85,17 @@ def match_components(components: Iterable[Component], source: AdvisorySource) ->
         templates = matcher.findings(known[base].get(key, ()), release, component.version)
         if any(t.version_unknown for t in templates):
             warnings.append(ScanWarning(_label(component), _unknown_reason(component)))
-        findings.extend(
-            replace(t, component=component, location=component.location) for t in templates
-        )
+        findings.extend(_bind(t, component) for t in templates)
     return MatchResult(tuple(findings), tuple(warnings))
+
+
+def _bind(template: Finding, component: Component) -> Finding:
+    """A template finding (cached per package version) attached to one component."""
+    return Finding(
+        template.kind, template.id, template.summary, template.severity, component,
+        component.location, template.aliases, template.cvss_score, template.cvss_vector,
+        template.fixed_versions, template.references, template.version_unknown,
+    )  # fmt: skip
 
 
 def _label(component: Component) -> str:
@@ -128,7 +135,7 @@ class _Matcher:
     ) -> Iterable[_Hit]:
         for advisory in advisories:
             for index, package in enumerate(advisory.affected):
-                if release and package.release and package.release != release:
+                if not ecosystems.same_release(release, package.release):
                     continue
                 compiled = self._compiled.get((advisory.id, index))
                 if compiled is None:

@@ -8,14 +8,14 @@ checks that it agrees with the official JSON Schema on real and broken entries.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from garrison import ecosystems
 from garrison.errors import AdvisoryError
-from garrison.vulndb.severity import Rating, rate
+from garrison.vulndb.advisory import Advisory, AffectedPackage, Range
+from garrison.vulndb.severity import rate
 
 _ID = r"^(x_|(ASB-A|PUB-A|ALPINE|ALSA|ALBA|ALEA|AZL|BELL|BIT|CGA|CLEANSTART|CLSA|CURL|CVE|DEBIAN|DHI|DRUPAL|DSA|DLA|ELA|DTSA|ECHO|EEF|FreeBSD|GHSA|GO|GSD|HSEC|JLSEC|KUBE|LBSEC|LSN|MAL|MINI|MGASA|OESA|OSEC|OSV|openSUSE-SU|PHSA|PSF|PYSEC|RHBA|RHEA|RHSA|RLSA|RXSA|RSEC|ROOT|RUSTSEC|SUSE-[SRFO]U|UBUNTU|USN|V8)-)"  # noqa: E501
 _TIMESTAMP = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$"
@@ -139,39 +139,6 @@ def _event_kind(event: dict[str, Any]) -> str:
     if len(present) != 1 or not isinstance(event[present[0]], str):
         raise ValueError(f"event {event!r} must have exactly one of {', '.join(_EVENT_KINDS)}")
     return present[0]
-
-
-@dataclass(frozen=True, slots=True)
-class Range:
-    """One OSV range: its type and its (kind, version) events in document order."""
-
-    type: str
-    events: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class AffectedPackage:
-    """One package an advisory affects, with its name normalised for lookup."""
-
-    ecosystem: str
-    release: str | None
-    name: str
-    key: str
-    ranges: tuple[Range, ...]
-    versions: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Advisory:
-    id: str
-    modified: str
-    published: str | None
-    withdrawn: str | None
-    aliases: tuple[str, ...]
-    summary: str
-    rating: Rating
-    affected: tuple[AffectedPackage, ...]
-    references: tuple[str, ...]
 
 
 def parse_advisory(document: Any, source: str) -> Advisory:

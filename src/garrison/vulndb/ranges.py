@@ -16,7 +16,7 @@ from typing import Any
 from garrison import versions
 from garrison.errors import GarrisonError
 from garrison.versions.base import Ordering
-from garrison.vulndb.osv import AffectedPackage, Range
+from garrison.vulndb.advisory import AffectedPackage, Range
 
 
 class Verdict(enum.Enum):
@@ -55,8 +55,6 @@ class CompiledAffected:
     def evaluate(self, version: str | None) -> Outcome:
         if version is None:
             return Outcome(Verdict.UNKNOWN)
-        if version in self._listed:
-            return Outcome(Verdict.AFFECTED)
         unknown = False
         for compiled in self._ranges:
             key = _key(compiled.ordering, version)
@@ -64,12 +62,15 @@ class CompiledAffected:
                 unknown = True
             elif _in_range(key, compiled):
                 return Outcome(Verdict.AFFECTED, _next_fix(key, compiled))
-        if self._listed:
+        if version in self._listed:
+            return Outcome(Verdict.AFFECTED)
+        if self._listed and not self._ranges:
+            # Only a list: compare by ecosystem equality too ('1.0' == '1.0.0' in PyPI).
             equal = self._listed_equal(version)
-            if equal:
-                return Outcome(Verdict.AFFECTED)
-            unknown = unknown or (equal is None and not self._ranges)
-        elif not self._ranges:
+            if equal is None:
+                return Outcome(Verdict.UNKNOWN)
+            return Outcome(Verdict.AFFECTED if equal else Verdict.NOT_AFFECTED)
+        if not self._ranges and not self._listed:
             # No SEMVER/ECOSYSTEM range and no list: every version (or only GIT ranges: unknown).
             has_git = any(r.type == "GIT" for r in self.package.ranges)
             return Outcome(Verdict.UNKNOWN if has_git else Verdict.AFFECTED)

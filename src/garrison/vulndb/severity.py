@@ -23,21 +23,13 @@ from cvss import CVSS2, CVSS3, CVSS4
 from cvss.exceptions import CVSSError
 
 from garrison.model import Severity
+from garrison.vulndb.advisory import Rating
 
 _CACHE_SIZE = 65536
 # OSV severity types that carry a word rather than a vector.
 _LABEL_TYPES = ("Ubuntu",)
 # Ubuntu priorities that Severity.from_label does not know.
 _EXTRA_LABELS = {"NEGLIGIBLE": Severity.LOW}
-
-
-@dataclass(frozen=True, slots=True)
-class Rating:
-    """How bad an advisory is: a Severity, plus the CVSS score and vector it came from."""
-
-    severity: Severity
-    score: float | None
-    vector: str | None
 
 
 UNRATED = Rating(Severity.UNKNOWN, None, None)

@@ -22,8 +22,7 @@ from typing import Any
 
 from garrison.errors import DatabaseError
 from garrison.model import Severity
-from garrison.vulndb.osv import Advisory, AffectedPackage, Range
-from garrison.vulndb.severity import Rating
+from garrison.vulndb.advisory import Advisory, AffectedPackage, Range, Rating
 
 FORMAT = "garrison-vulndb"
 SCHEMA_VERSION = "1"

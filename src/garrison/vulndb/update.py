@@ -13,11 +13,6 @@ from garrison.vulndb.importer import ImportReport, add_items, now_utc
 from garrison.vulndb.sources import iter_zip
 from garrison.vulndb.store import VulnDB, Writer
 
-DEFAULT_ECOSYSTEMS = (
-    "PyPI", "npm", "Go", "crates.io", "Maven", "RubyGems", "NuGet", "Packagist", "Pub",
-    "Hex", "Hackage", "CRAN",
-)  # fmt: skip
-
 
 @dataclass(frozen=True, slots=True)
 class UpdateResult:
