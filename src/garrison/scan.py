@@ -8,6 +8,7 @@ from pathlib import Path
 
 from garrison.errors import InputError
 from garrison.model import Component, ScanResult, ScanWarning
+from garrison.perf import gc_paused
 from garrison.sbom import read_sbom
 from garrison.vulndb.match import AdvisorySource, match_components
 
@@ -44,8 +45,9 @@ def check_scanners(names: Sequence[str]) -> tuple[str, ...]:
 
 
 def run_scan(target: Path, advisories: AdvisorySource, notes: tuple[str, ...] = ()) -> ScanResult:
-    inventory = inventory_of(target)
-    matched = match_components(inventory.components, advisories)
+    with gc_paused():
+        inventory = inventory_of(target)
+        matched = match_components(inventory.components, advisories)
     return ScanResult(
         target=str(target),
         components=inventory.components,

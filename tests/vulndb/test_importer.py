@@ -176,3 +176,14 @@ def test_import_all_shared_archives(tmp_path: Path) -> None:
     with VulnDB(db_path) as db:
         stats = {s.ecosystem: (s.advisories, s.withdrawn) for s in db.stats().ecosystems}
     assert stats == {"Go": (4291, 17), "PyPI": (2653, 10), "crates.io": (1206, 13)}
+
+
+def test_many_keys_take_the_whole_ecosystem_path_with_the_same_answer(tmp_path: Path) -> None:
+    db_path = tmp_path / "db.sqlite3"
+    import_paths(db_path, [EXAMPLES])
+    keys = ["pyyaml", "requests", *(f"unknown-{i}" for i in range(6000))]
+    with VulnDB(db_path) as db:
+        many = db.advisories_for("PyPI", keys)
+        few = db.advisories_for("PyPI", ["pyyaml", "requests"])
+    assert many == few
+    assert sorted(a.id for a in many["pyyaml"]) == ["GHSA-8q59-q68h-6hv4", "PYSEC-2021-142"]

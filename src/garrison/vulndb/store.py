@@ -27,6 +27,7 @@ from garrison.vulndb.advisory import Advisory, AffectedPackage, Range, Rating
 FORMAT = "garrison-vulndb"
 SCHEMA_VERSION = "1"
 _CHUNK = 500
+_WHOLE_ECOSYSTEM_FROM = 5000
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -127,6 +128,11 @@ class VulnDB:
     ) -> Mapping[str, Sequence[Advisory]]:
         """Non-withdrawn advisories per package key, each narrowed to that package."""
         rows: list[tuple[Any, ...]] = []
+        if len(keys) > _WHOLE_ECOSYSTEM_FROM:
+            # Many keys: one pass over the ecosystem beats hundreds of IN (...) queries.
+            wanted = set(keys)
+            cursor = self._conn.execute(_ECOSYSTEM_ROWS, (ecosystem,))
+            return _advisories_from_rows(ecosystem, [r for r in cursor if r[11] in wanted])
         ordered = sorted(keys)
         for start in range(0, len(ordered), _CHUNK):
             chunk = ordered[start : start + _CHUNK]
@@ -174,6 +180,7 @@ FROM affected f JOIN advisories a ON a.id = f.id
 WHERE f.ecosystem = ? AND f.key IN ({marks})
 ORDER BY a.id, f.rowid
 """
+_ECOSYSTEM_ROWS = _CANDIDATES.replace("AND f.key IN ({marks})", "")
 
 
 def _advisories_from_rows(ecosystem: str, rows: list[tuple[Any, ...]]) -> dict[str, list[Advisory]]:
