@@ -58,3 +58,7 @@ class FetchError(GarrisonError):
 
 class SbomError(InputError):
     """An SBOM document cannot be read."""
+
+
+class IncompleteError(InputError):
+    """--strict: the inventory or scan has gaps (unread files, unknown versions...)."""

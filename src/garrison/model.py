@@ -48,7 +48,12 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class Component:
-    """One package at one version, as an inventory or SBOM names it."""
+    """One package at one version, as an inventory or SBOM names it.
+
+    `scope` is what the source says of it ("dev", "optional", "test"; None: required or not
+    told); `direct` is True for a declared dependency, False for a transitive one, None when
+    the source does not tell. `bom_ref` identifies it within one inventory (edges use it).
+    """
 
     ecosystem: str
     name: str
@@ -57,6 +62,8 @@ class Component:
     location: Location | None = None
     licenses: tuple[str, ...] = ()
     bom_ref: str | None = None
+    scope: str | None = None
+    direct: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,12 +84,37 @@ class Finding:
     version_unknown: bool = False
 
 
+class Gap(enum.StrEnum):
+    """Why an inventory or scan is incomplete; `--strict` fails on any of them."""
+
+    READER_FAILED = "reader-failed"  # a file a reader claimed could not be read
+    NO_VERSION = "no-version"  # a component without a resolvable version
+    UNPINNED = "unpinned"  # a requirement that is a range, a URL or a VCS reference
+    UNKNOWN_MANIFEST = "unknown-manifest"  # looks like a manifest, no reader understands it
+    SKIPPED = "skipped"  # a file or directory the walk could not or would not read
+    UNMATCHED = "unmatched"  # a component that could not be matched (no purl, bad ecosystem)
+    VERSION_UNKNOWN = "version-unknown"  # a version the advisories cannot be compared with
+
+
 @dataclass(frozen=True, slots=True)
 class ScanWarning:
     """Something that made a scan partial: a bad file, an unparsable version."""
 
     source: str
     message: str
+    gap: Gap = Gap.READER_FAILED
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Inventory:
+    """Every component found in a target, the dependency edges between them (bom-refs),
+    and every warning that makes the inventory incomplete."""
+
+    target: str
+    components: tuple[Component, ...]
+    dependencies: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    warnings: tuple[ScanWarning, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

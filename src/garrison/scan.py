@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from garrison.errors import InputError
-from garrison.model import Component, ScanResult, ScanWarning
+from garrison.inventory.collect import inventory_of_lockfile, inventory_of_tree
+from garrison.model import Inventory, ScanResult
 from garrison.perf import gc_paused
 from garrison.sbom import read_sbom
 from garrison.vulndb.match import AdvisorySource, match_components
@@ -15,26 +15,21 @@ from garrison.vulndb.match import AdvisorySource, match_components
 SCANNERS = ("vuln",)
 
 
-@dataclass(frozen=True, slots=True)
-class Inventory:
-    components: tuple[Component, ...]
-    warnings: tuple[ScanWarning, ...]
-
-
-def inventory_of(target: Path) -> Inventory:
-    """Components of a target. Today: a CycloneDX or SPDX JSON SBOM file."""
+def inventory_of(target: Path, excludes: Sequence[str] = ()) -> Inventory:
+    """Components of a target: a directory tree, one lockfile, or an SBOM document."""
     if target.is_dir():
-        raise InputError(
-            f"{target}: is a directory; give an SBOM file (CycloneDX 1.4-1.6 or SPDX 2.3 JSON)"
-        )
+        return inventory_of_tree(target, excludes)
+    if not target.exists():
+        raise InputError(f"{target}: no such file or directory")
+    locked = inventory_of_lockfile(target)
+    if locked is not None:
+        return locked
     try:
         data = target.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{target}: no such file") from None
     except OSError as exc:
         raise InputError(f"{target}: cannot read: {exc.strerror or exc}") from None
     contents = read_sbom(data, str(target))
-    return Inventory(contents.components, contents.warnings)
+    return Inventory(str(target), contents.components, (), contents.warnings)
 
 
 def check_scanners(names: Sequence[str]) -> tuple[str, ...]:
@@ -44,9 +39,14 @@ def check_scanners(names: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def run_scan(target: Path, advisories: AdvisorySource, notes: tuple[str, ...] = ()) -> ScanResult:
+def run_scan(
+    target: Path,
+    advisories: AdvisorySource,
+    notes: tuple[str, ...] = (),
+    excludes: Sequence[str] = (),
+) -> ScanResult:
     with gc_paused():
-        inventory = inventory_of(target)
+        inventory = inventory_of(target, excludes)
         matched = match_components(inventory.components, advisories)
     return ScanResult(
         target=str(target),

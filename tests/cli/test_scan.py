@@ -168,3 +168,21 @@ def test_installed_command_runs_as_a_process(demo_db: Path) -> None:
     assert proc.returncode == 1, proc.stderr
     assert json.loads(proc.stdout)["summary"]["findings"] == 5
     assert "Traceback" not in proc.stderr
+
+
+def test_strict_turns_a_partial_scan_into_exit_2(
+    tmp_path: Path, demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = json.loads(SBOM.read_text())
+    document["components"].append({"type": "library", "name": "mystery", "bom-ref": "m"})
+    sbom = tmp_path / "partial.cdx.json"
+    sbom.write_text(json.dumps(document))
+    assert main(["scan", str(sbom), "--db", str(demo_db), "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["partial"] is True
+    assert report["warnings"][0]["gap"] == "unmatched"
+    assert (
+        main(["scan", str(sbom), "--db", str(demo_db), "--strict", "-o", str(tmp_path / "r")]) == 2
+    )
+    err = capsys.readouterr().err
+    assert "--strict: the result is incomplete (1 unmatched); first: " in err

@@ -12,8 +12,15 @@ from cyclonedx.schema import SchemaVersion
 from cyclonedx.validation.json import JsonStrictValidator
 
 from garrison.errors import SbomError
-from garrison.model import Component, Location, ScanWarning
-from garrison.sbom import READERS, SbomContents, cyclonedx_json, read_sbom, spdx_json
+from garrison.model import Component, Gap, Location, ScanWarning
+from garrison.sbom import (
+    READERS,
+    SbomContents,
+    cyclonedx_json,
+    cyclonedx_xml,
+    read_sbom,
+    spdx_json,
+)
 
 SBOM_DATA = Path(__file__).resolve().parents[1] / "data" / "sbom"
 
@@ -106,6 +113,7 @@ def test_cyclonedx_1_6() -> None:
         ScanWarning(
             f"sbom/{case}",
             "component 'urllib3' (bom-ref urllib3): no version; treated as version unknown",
+            Gap.NO_VERSION,
         ),
     )
 
@@ -171,7 +179,9 @@ def test_component_without_purl_is_a_warning() -> None:
     )
     assert contents.warnings == (
         ScanWarning(
-            f"sbom/{case}", "component 'zlib' (bom-ref vendored-zlib): no purl; not matched"
+            f"sbom/{case}",
+            "component 'zlib' (bom-ref vendored-zlib): no purl; not matched",
+            Gap.UNMATCHED,
         ),
     )
 
@@ -187,11 +197,13 @@ def test_unknown_purl_type_and_bad_purl_are_warnings() -> None:
             f"sbom/{case}",
             "component 'checkout' (bom-ref checkout-action): "
             "purl type 'github' is not supported; not matched",
+            Gap.UNMATCHED,
         ),
         ScanWarning(
             f"sbom/{case}",
             "component 'left-pad' (bom-ref broken): "
             "invalid purl 'npm:left-pad@1.3.0': no 'pkg:' scheme; not matched",
+            Gap.UNMATCHED,
         ),
     )
 
@@ -201,7 +213,7 @@ def test_unknown_spec_version_is_an_error() -> None:
         read_case("cyclonedx-unknown-spec.json")
     assert str(raised.value) == (
         "sbom/cyclonedx-unknown-spec.json: unsupported CycloneDX specVersion '1.3' "
-        "(supported: 1.4, 1.5, 1.6)"
+        "(supported: 1.4, 1.5, 1.6, 1.7)"
     )
 
 
@@ -239,11 +251,13 @@ def test_utf8_bom_is_accepted() -> None:
 
 
 def test_registry_and_sniffing() -> None:
-    assert (cyclonedx_json, spdx_json) == READERS
-    assert [reader.NAME for reader in READERS] == ["cyclonedx", "spdx"]
+    assert (cyclonedx_json, spdx_json, cyclonedx_xml) == READERS
+    assert [reader.NAME for reader in READERS] == ["cyclonedx", "spdx", "cyclonedx-xml"]
+    assert [reader.SYNTAX for reader in READERS] == ["json", "json", "xml"]
     assert cyclonedx_json.matches({"bomFormat": "CycloneDX"})
     assert not cyclonedx_json.matches({"bomFormat": "cyclonedx"})
     assert not cyclonedx_json.matches({"spdxVersion": "SPDX-2.3"})
+    assert not cyclonedx_json.matches(["CycloneDX"])
 
 
 def test_deeply_nested_components_are_read_in_document_order() -> None:
@@ -290,7 +304,13 @@ def test_non_package_kinds_without_purl_are_skipped_silently() -> None:
     ]
     contents = read_sbom(document("1.6", entries), "x.json")
     assert contents.components == ()
-    assert contents.warnings == (ScanWarning("x.json", "component 'bios': no purl; not matched"),)
+    assert contents.warnings == (
+        ScanWarning(
+            "x.json",
+            "component 'bios': no purl; not matched",
+            Gap.UNMATCHED,
+        ),
+    )
 
 
 def test_purl_that_is_not_a_string_is_a_warning() -> None:
@@ -298,7 +318,9 @@ def test_purl_that_is_not_a_string_is_a_warning() -> None:
     contents = read_sbom(document("1.6", entries), "x.json")
     assert contents.warnings == (
         ScanWarning(
-            "x.json", "component 'odd' (bom-ref r1): purl is not a string (int); not matched"
+            "x.json",
+            "component 'odd' (bom-ref r1): purl is not a string (int); not matched",
+            Gap.UNMATCHED,
         ),
     )
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from garrison.errors import SbomError
-from garrison.model import Component, Location, ScanWarning
+from garrison.model import Component, Gap, Location, ScanWarning
 from garrison.sbom import SbomContents, read_sbom, spdx_json
 
 SBOM_DATA = Path(__file__).resolve().parents[1] / "data" / "sbom"
@@ -57,26 +57,25 @@ def test_spdx_2_3_document() -> None:
         ),
     )  # fmt: skip
     assert contents.warnings == (
-        ScanWarning(
-            SOURCE,
-            "component 'registry.example.com/shop/api' "
-            "(SPDXID SPDXRef-DocumentRoot-Image-shop-api): no purl; not matched",
-        ),
+        # The image the document DESCRIBES, without a purl, is its subject: skipped.
         ScanWarning(
             SOURCE,
             "component 'internal-tool' (SPDXID SPDXRef-Package-binary-internal-tool-9c0d): "
             "no purl; not matched",
+            Gap.UNMATCHED,
         ),
         ScanWarning(
             SOURCE,
             "component 'jackson-databind' "
             "(SPDXID SPDXRef-Package-java-archive-jackson-databind-e1f2): "
             "no version; treated as version unknown",
+            Gap.NO_VERSION,
         ),
         ScanWarning(
             SOURCE,
             "component 'checkout' (SPDXID SPDXRef-Package-github-action-checkout-a3b4): "
             "purl type 'github' is not supported; not matched",
+            Gap.UNMATCHED,
         ),
     )
 

@@ -187,3 +187,32 @@ def test_many_keys_take_the_whole_ecosystem_path_with_the_same_answer(tmp_path: 
         few = db.advisories_for("PyPI", ["pyyaml", "requests"])
     assert many == few
     assert sorted(a.id for a in many["pyyaml"]) == ["GHSA-8q59-q68h-6hv4", "PYSEC-2021-142"]
+
+
+def test_killed_import_leaves_the_previous_database_usable(tmp_path: Path) -> None:
+    """A real crash: SIGKILL a `garrison db import` of the shared archives mid-way."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    archives = shared_path("advisories")
+    db_path = tmp_path / "db.sqlite3"
+    import_paths(db_path, [EXAMPLES])
+    before = _ids(db_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "garrison", "db", "import", "--db", str(db_path), str(archives)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while not list(tmp_path.glob(".db.sqlite3.*.tmp")) and time.monotonic() < deadline:
+        time.sleep(0.01)  # wait until the writer has started building aside
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert _ids(db_path) == before  # untouched: the swap never happened
+    with VulnDB(db_path) as db:
+        assert db.documents("CVE-2020-14343")
+    import_paths(db_path, [EXAMPLES])  # the next writer removes the abandoned file
+    assert _no_temp_files(tmp_path)

@@ -6,9 +6,12 @@ import argparse
 import os
 import sys
 import tempfile
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
-from garrison.errors import InputError
+from garrison.errors import IncompleteError, InputError
+from garrison.model import ScanWarning
 from garrison.settings import Settings, load_settings
 
 
@@ -57,3 +60,30 @@ def write_output(text: str, output: str | None) -> None:
 
 def err(message: str) -> None:
     sys.stderr.write(f"garrison: {message}\n")
+
+
+def add_inventory_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="skip paths matching GLOB (relative path or file name); repeat",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 2 if anything is incomplete (unread files, unknown versions, unpinned deps)",
+    )
+
+
+def enforce_strict(strict: bool, warnings: Sequence[ScanWarning]) -> None:
+    """With --strict, any gap in the inventory or scan is an error (exit 2)."""
+    if not strict or not warnings:
+        return
+    counts = Counter(w.gap.value for w in warnings)
+    kinds = ", ".join(f"{count} {gap}" for gap, count in sorted(counts.items()))
+    first = warnings[0]
+    raise IncompleteError(
+        f"--strict: the result is incomplete ({kinds}); first: {first.source}: {first.message}"
+    )

@@ -7,7 +7,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from garrison.cli.common import add_age_flags, add_db_flags, err, settings_from, write_output
+from garrison.cli.common import (
+    add_age_flags,
+    add_db_flags,
+    add_inventory_flags,
+    enforce_strict,
+    err,
+    settings_from,
+    write_output,
+)
 from garrison.perf import gc_paused
 from garrison.policy import default_gate
 from garrison.report import FORMATS
@@ -18,12 +26,13 @@ from garrison.vulndb.store import VulnDB
 
 def register(commands: Any) -> None:
     parser = commands.add_parser("scan", help="scan a target and apply the policy")
-    parser.add_argument("target", help="an SBOM file (CycloneDX 1.4-1.6 or SPDX 2.3 JSON)")
+    parser.add_argument("target", help="a directory, a lockfile, or an SBOM (CycloneDX / SPDX)")
     parser.add_argument(
         "--scanners", default="vuln", help="comma-separated scanners to run (default: vuln)"
     )
     parser.add_argument("--format", choices=sorted(FORMATS), default="table")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    add_inventory_flags(parser)
     add_db_flags(parser)
     add_age_flags(parser)
     parser.set_defaults(handler=run)
@@ -44,9 +53,10 @@ def _run(args: argparse.Namespace) -> int:
         notes = (note,) if note else ()
         if note:
             err(f"warning: {note}")
-        result = run_scan(Path(args.target), db, notes)
+        result = run_scan(Path(args.target), db, notes, args.exclude)
     verdict = default_gate(result.findings)
     write_output(FORMATS[args.format](result, verdict), args.output)
     if result.partial:
         err(f"warning: the scan is partial ({len(result.warnings)} warning(s) in the report)")
+    enforce_strict(args.strict, result.warnings)
     return 0 if verdict.passed else 1

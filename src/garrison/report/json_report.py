@@ -34,7 +34,10 @@ def to_document(
         "target": result.target,
         "generated_at": when,
         "partial": result.partial,
-        "warnings": [{"source": w.source, "message": w.message} for w in result.warnings],
+        "warnings": [
+            {"source": w.source, "line": w.line, "gap": w.gap.value, "message": w.message}
+            for w in result.warnings
+        ],
         "notes": list(result.notes),
         "summary": {
             "components": len(result.components),

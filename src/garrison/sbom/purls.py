@@ -258,3 +258,35 @@ def component_from_purl(
 def _location(source: str) -> Location:
     """One shared (immutable) Location per document rather than one per component."""
     return Location(source)
+
+
+# ---------------------------------------------------------------------------------------
+# OSV ecosystem -> purl (building, through packageurl-python)
+
+_PURL_TYPE_OF = {
+    "PyPI": "pypi", "npm": "npm", "crates.io": "cargo", "Go": "golang", "Maven": "maven",
+    "RubyGems": "gem", "NuGet": "nuget", "Packagist": "composer", "Pub": "pub", "Hex": "hex",
+    "Hackage": "hackage", "CRAN": "cran", "Debian": "deb", "Ubuntu": "deb", "Alpine": "apk",
+    "SwiftURL": "swift", "ConanCenter": "conan",
+}  # fmt: skip
+_NAMESPACE_SEPARATOR = {"npm": "/", "golang": "/", "composer": "/", "maven": ":", "swift": "/"}
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def build_purl(ecosystem: str, name: str, version: str | None) -> str | None:
+    """The purl for an OSV ecosystem/name/version, or None for an ecosystem without a type."""
+    base = ecosystem.partition(":")[0]
+    purl_type = _PURL_TYPE_OF.get(base)
+    if purl_type is None or not name:
+        return None
+    namespace: str | None = None
+    separator = _NAMESPACE_SEPARATOR.get(purl_type)
+    if separator and separator in name:
+        namespace, _, name = name.rpartition(separator)
+    if purl_type == "deb":
+        namespace = base.lower()
+    elif purl_type == "apk":
+        namespace = "alpine"
+    from packageurl import PackageURL  # imported on first use: only inventories need it
+
+    return str(PackageURL(purl_type, namespace, name, version or None).to_string())

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from garrison import ecosystems
 from garrison.errors import GarrisonError
-from garrison.model import Component, Finding, ScanWarning
+from garrison.model import Component, Finding, Gap, ScanWarning
 from garrison.vulndb.advisory import Advisory, AffectedPackage
 from garrison.vulndb.ranges import CompiledAffected, Verdict
 
@@ -73,7 +73,7 @@ def match_components(components: Iterable[Component], source: AdvisorySource) ->
         try:
             base, release = ecosystems.split(component.ecosystem)
         except GarrisonError as exc:
-            warnings.append(ScanWarning(_label(component), f"{exc}; not matched"))
+            warnings.append(ScanWarning(_label(component), f"{exc}; not matched", Gap.UNMATCHED))
             continue
         key = ecosystems.normalize_name(base, component.name)
         located.append((component, base, release, key))
@@ -84,7 +84,8 @@ def match_components(components: Iterable[Component], source: AdvisorySource) ->
     for component, base, release, key in located:
         templates = matcher.findings(known[base].get(key, ()), release, component.version)
         if any(t.version_unknown for t in templates):
-            warnings.append(ScanWarning(_label(component), _unknown_reason(component)))
+            reason = _unknown_reason(component)
+            warnings.append(ScanWarning(_label(component), reason, Gap.VERSION_UNKNOWN))
         findings.extend(_bind(t, component) for t in templates)
     return MatchResult(tuple(findings), tuple(warnings))
 

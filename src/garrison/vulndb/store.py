@@ -229,7 +229,7 @@ class Writer:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        self._tmp.unlink(missing_ok=True)
+        _remove_abandoned(path)
         self._conn = sqlite3.connect(self._tmp, isolation_level=None)
         try:
             self._start_from_current()
@@ -311,6 +311,24 @@ class Writer:
             self.commit()
         else:
             self.abort()
+
+
+def _remove_abandoned(path: Path) -> None:
+    """Delete temporary files left by writers that were killed (their process is gone)."""
+    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+        pid = leftover.name.removeprefix(f".{path.name}.").removesuffix(".tmp")
+        if pid.isdigit() and (int(pid) == os.getpid() or not _alive(int(pid))):
+            leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _affected_row(advisory_id: str, package: AffectedPackage) -> tuple[Any, ...]:

@@ -1,7 +1,7 @@
-"""Every comparison in the shared language-ecosystem fixtures, one test case per line.
+"""Every comparison in ../shared/fixtures/versions, one test case per line and ecosystem.
 
-The fixture files are read from ../shared at collection time; when it is absent, each file
-contributes one case that skips with the reason.
+Each line must hold both ways round (a < b implies b > a). The files are read at collection
+time; when ../shared is absent each file contributes one case that skips with the reason.
 """
 
 from __future__ import annotations
@@ -21,12 +21,18 @@ FILES = [
     ("rubygems-versions.txt", ("RubyGems",)),
     ("nuget-versions.txt", ("NuGet",)),
     ("packagist-versions.txt", ("Packagist",)),
+    ("debian-versions.txt", ("Debian", "Ubuntu")),
+    ("alpine-versions.txt", ("Alpine",)),
+    ("redhat-versions.txt", ("Red Hat", "Rocky Linux", "AlmaLinux", "openSUSE")),
+    ("pub-versions.txt", ("Pub",)),
+    ("hackage-versions.txt", ("Hackage",)),
+    ("cran-versions.txt", ("CRAN",)),
 ]
 EXPECTED_SIGN = {"<": -1, "=": 0, ">": 1}
 
 
 def _is_comment(line: str) -> bool:
-    return not line or line.startswith(("# ", "//"))
+    return not line or line == "#" or line.startswith(("# ", "//"))
 
 
 def _cases(file: str, ecosystem: str) -> list[Any]:
@@ -54,3 +60,8 @@ def test_fixture_line(file: str, ecosystem: str, a: str, op: str, b: str) -> Non
     expected = EXPECTED_SIGN[op]
     assert compare(ecosystem, a, b) == expected
     assert compare(ecosystem, b, a) == -expected
+
+
+def test_every_fixture_file_is_covered() -> None:
+    present = {p.name for p in shared_path("fixtures", "versions").glob("*-versions.txt")}
+    assert present == {file for file, _ in FILES}

@@ -1,0 +1,141 @@
+"""Build an Inventory from a directory tree or a single lockfile.
+
+One walk (garrison.fs) feeds every reader; each file is read once, by the first reader that
+claims it. A reader's failure is a warning naming the file; the walk goes on.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
+
+from garrison.errors import GarrisonError, InputError
+from garrison.fs import Entry, Walk, read_file, read_head
+from garrison.inventory.manifests import unknown_manifest_warnings
+from garrison.inventory.readers import READERS
+from garrison.inventory.readers.base import DEFAULT_MAX_BYTES, Reader, ReadResult, SourceFile
+from garrison.model import Component, Gap, Inventory, ScanWarning
+
+
+def claim(rel: PurePosixPath, readers: Sequence[Reader] = READERS) -> Reader | None:
+    """The first reader whose cheap path test accepts the file."""
+    for reader in readers:
+        if reader.matches(rel):
+            return reader
+    return None
+
+
+def _sniffer(entry: Entry, readers: Sequence[Reader]) -> Reader | None:
+    """A content-sniffing reader (binaries) for an executable file no name identifies."""
+    sniffers = [r for r in readers if hasattr(r, "sniff")]
+    if not sniffers or not entry.executable or entry.size < 64:
+        return None
+    head = read_head(entry.path, 8)
+    return next((r for r in sniffers if r.sniff(head)), None)
+
+
+class _Assembler:
+    """Turns per-file results into one Inventory with global, stable bom-refs."""
+
+    def __init__(self) -> None:
+        self.components: list[Component] = []
+        self.dependencies: list[tuple[str, tuple[str, ...]]] = []
+        self.warnings: list[ScanWarning] = []
+        self._refs: set[str] = set()
+
+    def add(self, path: str, result: ReadResult) -> None:
+        local_to_global: dict[str, str] = {}
+        for component in result.components:
+            ref = self._unique(f"{_identity(component)}#{path}")
+            if component.bom_ref is not None:
+                local_to_global[component.bom_ref] = ref
+            self.components.append(replace(component, bom_ref=ref))
+        for parent, children in result.dependencies:
+            if parent in local_to_global:
+                mapped = tuple(local_to_global[c] for c in children if c in local_to_global)
+                self.dependencies.append((local_to_global[parent], mapped))
+        self.warnings.extend(result.warnings)
+
+    def _unique(self, ref: str) -> str:
+        candidate, counter = ref, 1
+        while candidate in self._refs:
+            counter += 1
+            candidate = f"{ref}~{counter}"
+        self._refs.add(candidate)
+        return candidate
+
+    def inventory(self, target: str) -> Inventory:
+        return Inventory(
+            target, tuple(self.components), tuple(self.dependencies), tuple(self.warnings)
+        )
+
+
+def _identity(component: Component) -> str:
+    return component.purl or f"{component.ecosystem}:{component.name}@{component.version or ''}"
+
+
+def read_entry(walk: Walk, entry: Entry, reader: Reader) -> ReadResult:
+    """Read one claimed file; every failure becomes a warning naming the file."""
+    rel = entry.rel.as_posix()
+    limit = int(getattr(reader, "MAX_BYTES", DEFAULT_MAX_BYTES))
+    if entry.size > limit:
+        return _failed(rel, f"{entry.size} bytes, over the {limit} byte limit for {reader.NAME}")
+    try:
+        data = read_file(entry.path, limit)
+    except OSError as exc:
+        return _failed(rel, f"cannot read: {exc.strerror or exc}")
+    base_dir = os.path.dirname(os.path.join(walk.real_root, rel))
+    source = SourceFile(rel, data, lambda other: walk.read_inside(base_dir, other, limit))
+    try:
+        return reader.read(source)
+    except GarrisonError as exc:
+        return _failed(rel, str(exc).removeprefix(f"{rel}: "))
+    except Exception as exc:  # a reader bug must not end the scan; the blind spot is reported
+        return _failed(rel, f"{reader.NAME} reader failed unexpectedly ({type(exc).__name__})")
+
+
+def _failed(rel: str, message: str) -> ReadResult:
+    return ReadResult((), (), (ScanWarning(rel, message, Gap.READER_FAILED),))
+
+
+def inventory_of_tree(
+    root: Path, excludes: Sequence[str] = (), readers: Sequence[Reader] = READERS
+) -> Inventory:
+    """Every component under a directory."""
+    walk = Walk(root, excludes)
+    assembler = _Assembler()
+    unclaimed: list[PurePosixPath] = []
+    claimed: list[PurePosixPath] = []
+    for entry in walk.files():
+        reader = claim(entry.rel, readers) or _sniffer(entry, readers)
+        if reader is None:
+            unclaimed.append(entry.rel)
+            continue
+        claimed.append(entry.rel)
+        assembler.add(entry.rel.as_posix(), read_entry(walk, entry, reader))
+    assembler.warnings.extend(unknown_manifest_warnings(unclaimed, claimed))
+    assembler.warnings.extend(walk.warnings)
+    return assembler.inventory(str(root))
+
+
+def inventory_of_lockfile(path: Path, readers: Sequence[Reader] = READERS) -> Inventory | None:
+    """The components of one file a reader claims by name, or None if none does."""
+    rel = PurePosixPath(path.name)
+    reader = claim(rel, readers)
+    if reader is None:
+        return None
+    walk = Walk(path.parent)
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    entry = Entry(rel, str(path), info.st_size, False)
+    assembler = _Assembler()
+    assembler.add(rel.as_posix(), read_entry(walk, entry, reader))
+    return assembler.inventory(str(path))
+
+
+def merge_warnings(inventory: Inventory, extra: Iterable[ScanWarning]) -> Inventory:
+    return replace(inventory, warnings=inventory.warnings + tuple(extra))

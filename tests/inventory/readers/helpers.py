@@ -1,0 +1,42 @@
+"""Helpers for reader tests: build SourceFiles from bytes or from tests/data files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from garrison.inventory.readers.base import SourceFile
+from tests.conftest import DATA
+
+
+def source(
+    path: str, data: bytes | str, siblings: dict[str, bytes | str] | None = None
+) -> SourceFile:
+    """A SourceFile whose open_relative serves `siblings` (paths relative to `path`'s dir)."""
+    raw = data.encode() if isinstance(data, str) else data
+    files = {k: (v.encode() if isinstance(v, str) else v) for k, v in (siblings or {}).items()}
+    return SourceFile(path, raw, files.get)
+
+
+def data_file(*parts: str) -> SourceFile:
+    """A SourceFile read from tests/data/inventory/..., with siblings served from its dir."""
+    path = DATA.joinpath("inventory", *parts)
+    directory = path.parent
+
+    def open_relative(rel: str) -> bytes | None:
+        target = (directory / rel).resolve()
+        if not target.is_relative_to(DATA) or not target.is_file():
+            return None
+        return target.read_bytes()
+
+    return SourceFile("/".join(parts), path.read_bytes(), open_relative)
+
+
+def shared_file(path: Path) -> SourceFile:
+    """A SourceFile for a file under ../shared (siblings served from its directory)."""
+    directory = path.parent
+
+    def open_relative(rel: str) -> bytes | None:
+        target = (directory / rel).resolve()
+        return target.read_bytes() if target.is_file() else None
+
+    return SourceFile(path.name, path.read_bytes(), open_relative)

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import jsonschema
+
+from garrison.model import Component, Finding, Gap, Location, ScanResult, ScanWarning, Severity
+from garrison.policy import default_gate
+from garrison.report import json_report
+from tests.conftest import REPO
+
+SCHEMA = json.loads((REPO / "src" / "garrison" / "schemas" / "report.schema.json").read_text())
+
+
+def test_schema_gap_kinds_match_the_model() -> None:
+    gap_enum = SCHEMA["properties"]["warnings"]["items"]["properties"]["gap"]["enum"]
+    assert gap_enum == [gap.value for gap in Gap]
+
+
+def test_document_is_exact_and_valid() -> None:
+    component = Component("PyPI", "six", "1.0", "pkg:pypi/six@1.0", Location("req.txt", 3))
+    finding = Finding(
+        "vulnerability", "PYSEC-1", "bad", Severity.HIGH, component, component.location,
+        ("CVE-1",), 7.5, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H", ("1.1",), ("https://x",),
+    )  # fmt: skip
+    warning = ScanWarning("pyproject.toml", "no reader", Gap.UNKNOWN_MANIFEST)
+    result = ScanResult("app", (component,), (finding,), (warning,))
+    when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    document = json.loads(json_report.render(result, default_gate([finding]), when))
+    jsonschema.Draft202012Validator(SCHEMA).validate(document)
+    assert document["generated_at"] == "2026-01-02T03:04:05+00:00"
+    assert document["partial"] is True
+    assert document["warnings"] == [
+        {
+            "source": "pyproject.toml",
+            "line": None,
+            "gap": "unknown-manifest",
+            "message": "no reader",
+        }
+    ]
+    assert document["findings"] == [
+        {
+            "kind": "vulnerability", "id": "PYSEC-1", "aliases": ["CVE-1"], "severity": "HIGH",
+            "cvss_score": 7.5, "cvss_vector": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H",
+            "summary": "bad", "version_unknown": False, "fixed_versions": ["1.1"],
+            "references": ["https://x"], "location": {"path": "req.txt", "line": 3},
+            "package": {"ecosystem": "PyPI", "name": "six", "version": "1.0",
+                        "purl": "pkg:pypi/six@1.0"},
+        }
+    ]  # fmt: skip
+    assert document["verdict"] == {
+        "passed": False, "reason": "1 finding(s) at HIGH or above (default policy)",
+    }  # fmt: skip
