@@ -29,7 +29,6 @@ from garrison.model import Component, Gap, Location, ScanWarning
 from garrison.sbom.purls import build_purl
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-_MAX_YAML_ALIASES = 100
 
 
 class ReaderError(InputError):
@@ -109,14 +108,7 @@ def load_toml(source: SourceFile) -> dict[str, Any]:
 
 
 class _LockfileYamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """Safe YAML that refuses alias bombs ("billion laughs") and duplicate keys."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            self._aliases = getattr(self, "_aliases", 0) + 1
-            if self._aliases > _MAX_YAML_ALIASES:
-                raise yaml.YAMLError(f"more than {_MAX_YAML_ALIASES} aliases (an alias bomb?)")
-        return super().compose_node(parent, index)
+    """Safe YAML (C parser when available) that refuses duplicate keys."""
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         seen: set[Any] = set()
@@ -132,13 +124,33 @@ class _LockfileYamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # typ
 def load_yaml(source: SourceFile) -> Any:
     """Parse YAML safely (no alias bombs, no duplicate keys, timestamps stay strings)."""
     try:
-        return yaml.load(source.text(), Loader=_LockfileYamlLoader)
+        document = yaml.load(source.text(), Loader=_LockfileYamlLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}:" if mark is not None else ""
         raise ReaderError(f"{source.path}:{where} invalid YAML: {_yaml_reason(exc)}") from None
     except RecursionError:
         raise ReaderError(f"{source.path}: YAML nested too deeply") from None
+    _refuse_shared_containers(source, document)
+    return document
+
+
+def _refuse_shared_containers(source: SourceFile, document: Any) -> None:
+    """Refuse a document in which one list or mapping is reachable twice.
+
+    That only happens through YAML aliases, which no lockfile writes; a "billion laughs"
+    document loads into a few shared objects, but walking it would never end. The check
+    visits each distinct container once, so it is linear in the size of the document.
+    """
+    seen: set[int] = set()
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict | list):
+            if id(node) in seen:
+                raise ReaderError(f"{source.path}: YAML aliases are not allowed in a lockfile")
+            seen.add(id(node))
+            stack.extend(node.values() if isinstance(node, dict) else node)
 
 
 def _yaml_reason(exc: yaml.YAMLError) -> str:
