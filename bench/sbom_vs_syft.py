@@ -66,7 +66,7 @@ def run_both(target: Path, out: Path, peers: Path, repeat: int) -> dict[str, obj
 def make_tree(root: Path, shared: Path, files: int, lockfiles: int, seed: int = 7) -> None:
     """~`files` files: `lockfiles` lockfiles of mixed ecosystems among filler sources."""
     rng = random.Random(seed)
-    samples = sorted(p for p in (REPO / "bench" / "data").rglob("*") if p.is_file())
+    projects = sorted(p for p in (REPO / "bench" / "data").iterdir() if p.is_dir())
     lockdir = shared / "fixtures" / "lockfiles" / "language"
     picks = ["rust/cargolock/many-packages.lock", "ruby/gemfilelock/rails.lock",
              "php/composerlock/drupal-packages.json", "golang/gomod/indirect-1.23.mod",
@@ -78,12 +78,11 @@ def make_tree(root: Path, shared: Path, files: int, lockfiles: int, seed: int = 
                "pomxml": "pom.xml"}  # fmt: skip
     for index in range(lockfiles):
         project = root / f"service-{index:03d}"
-        project.mkdir(parents=True)
+        project.mkdir(parents=True, exist_ok=True)
         if index % 2 == 0 or not extra:
-            source = samples[index % len(samples)]
-            shutil.copy(source, project / source.name)
+            shutil.copytree(projects[index // 2 % len(projects)], project, dirs_exist_ok=True)
         else:
-            source = extra[index % len(extra)]
+            source = extra[index // 2 % len(extra)]
             shutil.copy(source, project / renames[source.parent.name])
     filler = files - sum(1 for _ in root.rglob("*") if _.is_file())
     for index in range(max(filler, 0)):

@@ -23,14 +23,32 @@ JS_LOCKFILES = frozenset(
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
 class Entry:
-    """One regular file under the root. `rel` is its POSIX path relative to the root."""
+    """One regular file under the root. `rel` is its POSIX path relative to the root.
 
-    rel: PurePosixPath
-    path: str
-    size: int
-    executable: bool
+    Size and mode are read on first use only: most files of a tree are never claimed by a
+    reader, and a stat per file is a tenth of the time of a 20,000-file walk.
+    """
+
+    __slots__ = ("_info", "path", "rel")
+
+    def __init__(self, rel: PurePosixPath, path: str) -> None:
+        self.rel = rel
+        self.path = path
+        self._info: os.stat_result | None = None
+
+    def _stat(self) -> os.stat_result:
+        if self._info is None:
+            self._info = os.stat(self.path)
+        return self._info
+
+    @property
+    def size(self) -> int:
+        return self._stat().st_size
+
+    @property
+    def executable(self) -> bool:
+        return bool(self._stat().st_mode & stat.S_IXUSR)
 
 
 @dataclass
@@ -80,8 +98,7 @@ class Walk:
             elif entry.is_dir(follow_symlinks=False):
                 yield from self._directory(entry.path, rel)
             elif entry.is_file(follow_symlinks=False):
-                info = entry.stat(follow_symlinks=False)
-                yield Entry(rel, entry.path, info.st_size, bool(info.st_mode & stat.S_IXUSR))
+                yield Entry(rel, entry.path)
         except OSError as exc:
             self._skip(rel, f"not readable ({exc.strerror or exc}); skipped")
 
@@ -93,8 +110,7 @@ class Walk:
         if os.path.isdir(target):
             return  # symlinked directories are never followed: no loops, no double counting
         if os.path.isfile(target):
-            info = os.stat(target)
-            yield Entry(rel, target, info.st_size, bool(info.st_mode & stat.S_IXUSR))
+            yield Entry(rel, target)
         else:
             self._skip(rel, "broken symlink or symlink loop; skipped")
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
-from garrison.errors import GarrisonError, InputError
+from garrison.errors import GarrisonError
 from garrison.fs import Entry, Walk, read_file, read_head
 from garrison.inventory.manifests import unknown_manifest_warnings
 from garrison.inventory.readers import READERS
@@ -19,21 +19,53 @@ from garrison.inventory.readers.base import DEFAULT_MAX_BYTES, Reader, ReadResul
 from garrison.model import Component, Gap, Inventory, ScanWarning
 
 
+class Claimer:
+    """Finds the first reader (in registry order) that claims a file.
+
+    Readers whose `matches` is a NameMatcher are only asked about files with one of their
+    names; the others are asked about every file. Content sniffers (binaries) are asked only
+    about executable files no name identifies.
+    """
+
+    def __init__(self, readers: Sequence[Reader]) -> None:
+        self._by_name: dict[str, list[tuple[int, Reader]]] = {}
+        self._general: list[tuple[int, Reader]] = []
+        for index, reader in enumerate(readers):
+            names = getattr(reader.matches, "names", None)
+            if names is None:
+                self._general.append((index, reader))
+            for name in names or ():
+                self._by_name.setdefault(name, []).append((index, reader))
+        self._sniffers = [r for r in readers if hasattr(r, "sniff")]
+
+    def claim(self, rel: PurePosixPath) -> Reader | None:
+        named = self._by_name.get(rel.name)
+        candidates = sorted(named + self._general, key=_first) if named else self._general
+        return next((reader for _, reader in candidates if reader.matches(rel)), None)
+
+    def sniff(self, entry: Entry) -> Reader | None:
+        if not self._sniffers or entry.rel.suffix not in _BINARY_SUFFIXES:
+            return None
+        try:
+            if not entry.executable or entry.size < 64:
+                return None
+        except OSError:
+            return None
+        head = read_head(entry.path, 8)
+        return next((r for r in self._sniffers if r.sniff(head)), None)
+
+
+# Executables have no suffix on Unix; `.exe` on Windows. Only these are sniffed for a binary.
+_BINARY_SUFFIXES = frozenset({"", ".exe", ".bin"})
+
+
+def _first(candidate: tuple[int, Reader]) -> int:
+    return candidate[0]
+
+
 def claim(rel: PurePosixPath, readers: Sequence[Reader] = READERS) -> Reader | None:
     """The first reader whose cheap path test accepts the file."""
-    for reader in readers:
-        if reader.matches(rel):
-            return reader
-    return None
-
-
-def _sniffer(entry: Entry, readers: Sequence[Reader]) -> Reader | None:
-    """A content-sniffing reader (binaries) for an executable file no name identifies."""
-    sniffers = [r for r in readers if hasattr(r, "sniff")]
-    if not sniffers or not entry.executable or entry.size < 64:
-        return None
-    head = read_head(entry.path, 8)
-    return next((r for r in sniffers if r.sniff(head)), None)
+    return Claimer(readers).claim(rel)
 
 
 class _Assembler:
@@ -51,7 +83,7 @@ class _Assembler:
             ref = self._unique(f"{_identity(component)}#{path}")
             if component.bom_ref is not None:
                 local_to_global[component.bom_ref] = ref
-            self.components.append(replace(component, bom_ref=ref))
+            self.components.append(_with_ref(component, ref))
         for parent, children in result.dependencies:
             if parent in local_to_global:
                 mapped = tuple(local_to_global[c] for c in children if c in local_to_global)
@@ -72,6 +104,13 @@ class _Assembler:
         )
 
 
+def _with_ref(c: Component, ref: str) -> Component:
+    """`replace(c, bom_ref=ref)`, without dataclasses.replace's introspection per call."""
+    return Component(
+        c.ecosystem, c.name, c.version, c.purl, c.location, c.licenses, ref, c.scope, c.direct
+    )
+
+
 def _identity(component: Component) -> str:
     return component.purl or f"{component.ecosystem}:{component.name}@{component.version or ''}"
 
@@ -80,9 +119,11 @@ def read_entry(walk: Walk, entry: Entry, reader: Reader) -> ReadResult:
     """Read one claimed file; every failure becomes a warning naming the file."""
     rel = entry.rel.as_posix()
     limit = int(getattr(reader, "MAX_BYTES", DEFAULT_MAX_BYTES))
-    if entry.size > limit:
-        return _failed(rel, f"{entry.size} bytes, over the {limit} byte limit for {reader.NAME}")
     try:
+        if entry.size > limit:
+            return _failed(
+                rel, f"{entry.size} bytes, over the {limit} byte limit for {reader.NAME}"
+            )
         data = read_file(entry.path, limit)
     except OSError as exc:
         return _failed(rel, f"cannot read: {exc.strerror or exc}")
@@ -105,11 +146,12 @@ def inventory_of_tree(
 ) -> Inventory:
     """Every component under a directory."""
     walk = Walk(root, excludes)
+    claimer = Claimer(readers)
     assembler = _Assembler()
     unclaimed: list[PurePosixPath] = []
     claimed: list[PurePosixPath] = []
     for entry in walk.files():
-        reader = claim(entry.rel, readers) or _sniffer(entry, readers)
+        reader = claimer.claim(entry.rel) or claimer.sniff(entry)
         if reader is None:
             unclaimed.append(entry.rel)
             continue
@@ -127,11 +169,7 @@ def inventory_of_lockfile(path: Path, readers: Sequence[Reader] = READERS) -> In
     if reader is None:
         return None
     walk = Walk(path.parent)
-    try:
-        info = path.stat()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    entry = Entry(rel, str(path), info.st_size, False)
+    entry = Entry(rel, str(path))
     assembler = _Assembler()
     assembler.add(rel.as_posix(), read_entry(walk, entry, reader))
     return assembler.inventory(str(path))

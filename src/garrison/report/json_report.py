@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
-from garrison import __version__
+from garrison import __version__, jsontext
 from garrison.model import Component, Finding, ScanResult, Severity
 from garrison.policy import Verdict
 
 NAME = "json"
 SCHEMA_ID = "https://garrison.dev/schemas/report-1.json"
-_PRETTY_LIMIT = 2000
 
 
 def render(result: ScanResult, verdict: Verdict, now: datetime | None = None) -> str:
-    document = to_document(result, verdict, now)
-    if len(result.findings) > _PRETTY_LIMIT:  # the C encoder only runs without indent
-        return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(to_document(result, verdict, now))
 
 
 def to_document(

@@ -57,3 +57,29 @@ def test_toml_errors_and_deep_nesting() -> None:
 def test_invalid_utf8_is_a_reader_error() -> None:
     with pytest.raises(ReaderError, match=r"not UTF-8 text \(byte 0\)"):
         load_json(source("x.json", b"\xff\xfe{}"))
+
+
+def test_toml_skip_keys_blank_artifact_lists_but_keep_lines_and_data() -> None:
+    text = (
+        '[[package]]\nname = "a"\nversion = "1"\n'
+        'sdist = { url = "https://x/a-1.tar.gz", hash = "sha256:00" }\n'
+        'wheels = [\n    { url = "https://x/a-1.whl", hash = "sha256:11" },\n]\n'
+        '[[package]]\nname = "b"\nversion = "2"\nfiles = [{file = "b.whl"}]\n'
+    )
+    skipped = load_toml(source("uv.lock", text), frozenset({"wheels", "sdist", "files"}))
+    assert skipped == {"package": [{"name": "a", "version": "1"}, {"name": "b", "version": "2"}]}
+    whole = load_toml(source("uv.lock", text))
+    assert whole["package"][0]["wheels"][0]["url"] == "https://x/a-1.whl"
+
+
+def test_toml_skip_keys_fall_back_to_the_whole_text() -> None:
+    text = 'files = [\n  "a",\n  "b" ]\nname = "x"\n'  # the closing bracket is not alone
+    assert load_toml(source("x.toml", text), frozenset({"files"})) == {
+        "files": ["a", "b"],
+        "name": "x",
+    }
+
+
+def test_toml_skip_keys_leave_other_shapes_alone() -> None:
+    text = 'files = ["a.whl", "b.whl"]\nname = "x"\n'
+    assert load_toml(source("x.toml", text), frozenset({"files"}))["files"] == ["a.whl", "b.whl"]

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from typing import Any
 
-from garrison.inventory.readers.base import ReaderError, ResultBuilder, SourceFile
+from garrison.inventory.readers.base import NameMatcher, ReaderError, ResultBuilder, SourceFile
 from garrison.model import Gap
 
 ECOSYSTEM = "npm"
@@ -21,11 +20,10 @@ _CREDENTIALS = re.compile(r"(?<=//)[^/@\s]+@")
 _REGISTRY_HOSTS = ("npm.pkg.github.com",)
 
 
-def lockfile_matcher(*names: str) -> Callable[[PurePosixPath], bool]:
+def lockfile_matcher(*names: str) -> NameMatcher:
     """A `matches` for lockfiles: the name, but never inside node_modules (packages there may
     ship their authors' lockfiles; the node_modules reader sees what was installed)."""
-    wanted = frozenset(names)
-    return lambda path: path.name in wanted and "node_modules" not in path.parts
+    return NameMatcher(names, lambda path: "node_modules" not in path.parts)
 
 
 def split_descriptor(text: str) -> tuple[str, str]:

@@ -216,3 +216,8 @@ class NameIndex:
             if exact:
                 return exact
         return [key for key, _ in candidates]
+
+
+# Keys of artifact lists (URLs and hashes) in uv.lock, poetry.lock and pdm.lock: no reader
+# needs them, and they are most of a big lockfile's bytes (see base.load_toml).
+ARTIFACT_KEYS = frozenset({"wheels", "sdist", "files"})

@@ -15,6 +15,7 @@ from garrison.inventory.readers.base import (
     name_is,
 )
 from garrison.inventory.readers.python.common import (
+    ARTIFACT_KEYS,
     Declared,
     NameIndex,
     allows,
@@ -43,7 +44,7 @@ def read(source: SourceFile) -> ReadResult:
     pyproject.toml when there is one, edges from `dependencies`."""
     if is_blank(source):
         return ReadResult(())
-    data = load_toml(source)
+    data = load_toml(source, ARTIFACT_KEYS)
     if "package" not in data and "metadata" not in data:
         raise ReaderError(f"{source.path}: not a pdm.lock (no [[package]] or [metadata])")
     packages = table_list(source, data, "package")

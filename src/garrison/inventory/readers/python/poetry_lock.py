@@ -15,6 +15,7 @@ from garrison.inventory.readers.base import (
     name_is,
 )
 from garrison.inventory.readers.python.common import (
+    ARTIFACT_KEYS,
     NameIndex,
     allows,
     direct_flag,
@@ -38,7 +39,7 @@ def read(source: SourceFile) -> ReadResult:
     """Every locked package with its scope, edges, and direct flag from pyproject.toml."""
     if is_blank(source):
         return ReadResult(())
-    data = load_toml(source)
+    data = load_toml(source, ARTIFACT_KEYS)
     if "package" not in data and "metadata" not in data:
         raise ReaderError(f"{source.path}: not a poetry.lock (no [[package]] or [metadata])")
     packages = table_list(source, data, "package")

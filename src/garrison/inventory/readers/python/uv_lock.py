@@ -22,6 +22,7 @@ from garrison.inventory.readers.base import (
     name_is,
 )
 from garrison.inventory.readers.python.common import (
+    ARTIFACT_KEYS,
     NameIndex,
     is_blank,
     package_lines,
@@ -58,7 +59,7 @@ def read(source: SourceFile) -> ReadResult:
     """Every locked package except the project; edges, direct and scope as above."""
     if is_blank(source):
         return ReadResult(())
-    data = load_toml(source)
+    data = load_toml(source, ARTIFACT_KEYS)
     if "package" not in data and "version" not in data:
         raise ReaderError(f"{source.path}: not a uv.lock (no version or [[package]])")
     packages = table_list(source, data, "package")
