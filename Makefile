@@ -37,6 +37,8 @@ test: lint
 
 bench: install-dev
 	$(BIN)/python bench/vulndb_bench.py
+	$(BIN)/python bench/big_lockfile_bench.py
+	$(BIN)/python bench/sbom_vs_syft.py
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache
