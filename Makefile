@@ -27,8 +27,8 @@ demo: install
 	  test $$code -eq 1
 
 lint: install-dev
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check --no-cache src tests bench
+	$(BIN)/ruff format --no-cache --check src tests bench
 	$(BIN)/mypy
 
 # Install everything the tests need, lint, type-check and run the whole suite.

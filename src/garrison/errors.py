@@ -62,3 +62,11 @@ class SbomError(InputError):
 
 class IncompleteError(InputError):
     """--strict: the inventory or scan has gaps (unread files, unknown versions...)."""
+
+
+class ImageError(InputError):
+    """A container image (archive, layout, layer or manifest) cannot be used."""
+
+
+class RegistryError(GarrisonError):
+    """A registry refused, failed, timed out or answered something unusable."""

@@ -53,6 +53,8 @@ class Component:
     `scope` is what the source says of it ("dev", "optional", "test"; None: required or not
     told); `direct` is True for a declared dependency, False for a transitive one, None when
     the source does not tell. `bom_ref` identifies it within one inventory (edges use it).
+    `source_package` names the source package of an OS package (Debian, Alpine and RPM
+    advisories are keyed by it); matching uses it when set.
     """
 
     ecosystem: str
@@ -64,6 +66,7 @@ class Component:
     bom_ref: str | None = None
     scope: str | None = None
     direct: bool | None = None
+    source_package: str | None = None  # OS packages: the source package advisories are keyed by
 
 
 @dataclass(frozen=True, slots=True)

@@ -107,8 +107,9 @@ class _Assembler:
 def _with_ref(c: Component, ref: str) -> Component:
     """`replace(c, bom_ref=ref)`, without dataclasses.replace's introspection per call."""
     return Component(
-        c.ecosystem, c.name, c.version, c.purl, c.location, c.licenses, ref, c.scope, c.direct
-    )
+        c.ecosystem, c.name, c.version, c.purl, c.location, c.licenses, ref, c.scope, c.direct,
+        c.source_package,
+    )  # fmt: skip
 
 
 def _identity(component: Component) -> str:

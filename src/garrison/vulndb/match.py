@@ -75,7 +75,7 @@ def match_components(components: Iterable[Component], source: AdvisorySource) ->
         except GarrisonError as exc:
             warnings.append(ScanWarning(_label(component), f"{exc}; not matched", Gap.UNMATCHED))
             continue
-        key = ecosystems.normalize_name(base, component.name)
+        key = ecosystems.normalize_name(base, component.source_package or component.name)
         located.append((component, base, release, key))
         wanted[base].add(key)
     known = {base: source.advisories_for(base, keys) for base, keys in wanted.items()}
