@@ -40,10 +40,20 @@ def split(ecosystem: str) -> tuple[str, str | None]:
 
 
 def same_release(wanted: str | None, offered: str | None) -> bool:
-    """Do two release suffixes agree? Unknown on either side agrees ('22.04' ~ '22.04:LTS')."""
+    """Do two release suffixes agree? Unknown on either side agrees.
+
+    Compared on their core: '22.04' ~ '22.04:LTS' ~ 'Pro:22.04:LTS', and Red Hat's
+    'enterprise_linux:9' ~ 'enterprise_linux:9::appstream' (the repository is not recorded
+    on an installed system), but 'enterprise_linux:8' is not '...:9'.
+    """
     if not wanted or not offered:
         return True
-    return wanted.partition(":")[0] == offered.partition(":")[0]
+    return _release_core(wanted) == _release_core(offered)
+
+
+def _release_core(release: str) -> str:
+    core = release.split("::", 1)[0].removeprefix("Pro:")
+    return core.removesuffix(":LTS")
 
 
 def base(ecosystem: str) -> str:

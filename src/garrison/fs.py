@@ -57,6 +57,7 @@ class Walk:
 
     root: Path
     excludes: Sequence[str] = ()
+    skip_top: frozenset[str] = frozenset()  # names skipped only directly under the root
 
     def __post_init__(self) -> None:
         self.real_root = os.path.realpath(self.root)
@@ -86,6 +87,8 @@ class Walk:
         for entry in entries:
             child = rel / entry.name
             if entry.name in ALWAYS_SKIPPED or self._excluded(child):
+                continue
+            if not rel.parts and entry.name in self.skip_top:
                 continue
             if entry.name == "node_modules" and names & JS_LOCKFILES:
                 continue  # the lockfile beside it is the record; the install may be stale

@@ -110,6 +110,38 @@ class ScanWarning:
 
 
 @dataclass(frozen=True, slots=True)
+class Layer:
+    """One layer blob as the manifest names it. `digest` is "sha256:<hex>"."""
+
+    digest: str
+    media_type: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class ImageFacts:
+    """What is known about an image besides its packages (kept with the SBOM and reports).
+
+    `created` comes from the config (the publisher can backdate it); `pushed` from the
+    registry where it tells; `layers` bottom to top. Times are ISO 8601 UTC strings.
+    """
+
+    reference: str  # what the user gave: a path or a registry reference
+    digest: str | None  # manifest digest "sha256:..." (None for a --rootfs directory)
+    config_digest: str | None
+    created: str | None
+    pushed: str | None
+    os: str | None
+    architecture: str | None
+    layers: tuple[Layer, ...]
+    diff_ids: tuple[str, ...] = ()
+    annotations: tuple[tuple[str, str], ...] = ()
+    labels: tuple[tuple[str, str], ...] = ()
+    base_name: str | None = None
+    base_digest: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Inventory:
     """Every component found in a target, the dependency edges between them (bom-refs),
     and every warning that makes the inventory incomplete."""
@@ -118,6 +150,8 @@ class Inventory:
     components: tuple[Component, ...]
     dependencies: tuple[tuple[str, tuple[str, ...]], ...] = ()
     warnings: tuple[ScanWarning, ...] = ()
+    image: ImageFacts | None = None  # set when the target is a container image or a rootfs
+    findings: tuple[Finding, ...] = ()  # found while inventorying (e.g. an end-of-life OS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +163,7 @@ class ScanResult:
     findings: tuple[Finding, ...]
     warnings: tuple[ScanWarning, ...] = field(default=())
     notes: tuple[str, ...] = field(default=())
+    image: ImageFacts | None = None
 
     @property
     def partial(self) -> bool:

@@ -6,30 +6,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from garrison.errors import InputError
-from garrison.inventory.collect import inventory_of_lockfile, inventory_of_tree
-from garrison.model import Inventory, ScanResult
+from garrison.model import ScanResult
 from garrison.perf import gc_paused
-from garrison.sbom import read_sbom
+from garrison.targets import TargetOptions, inventory_of
 from garrison.vulndb.match import AdvisorySource, match_components
 
 SCANNERS = ("vuln",)
-
-
-def inventory_of(target: Path, excludes: Sequence[str] = ()) -> Inventory:
-    """Components of a target: a directory tree, one lockfile, or an SBOM document."""
-    if target.is_dir():
-        return inventory_of_tree(target, excludes)
-    if not target.exists():
-        raise InputError(f"{target}: no such file or directory")
-    locked = inventory_of_lockfile(target)
-    if locked is not None:
-        return locked
-    try:
-        data = target.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{target}: cannot read: {exc.strerror or exc}") from None
-    contents = read_sbom(data, str(target))
-    return Inventory(str(target), contents.components, (), contents.warnings)
 
 
 def check_scanners(names: Sequence[str]) -> tuple[str, ...]:
@@ -40,18 +22,19 @@ def check_scanners(names: Sequence[str]) -> tuple[str, ...]:
 
 
 def run_scan(
-    target: Path,
+    target: str | Path,
     advisories: AdvisorySource,
     notes: tuple[str, ...] = (),
-    excludes: Sequence[str] = (),
+    options: TargetOptions | None = None,
 ) -> ScanResult:
     with gc_paused():
-        inventory = inventory_of(target, excludes)
+        inventory = inventory_of(target, options)
         matched = match_components(inventory.components, advisories)
     return ScanResult(
-        target=str(target),
+        target=inventory.target,
         components=inventory.components,
-        findings=matched.findings,
+        findings=inventory.findings + matched.findings,
         warnings=inventory.warnings + matched.warnings,
         notes=notes,
+        image=inventory.image,
     )

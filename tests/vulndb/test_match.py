@@ -102,3 +102,17 @@ def test_ubuntu_lts_suffix_agrees_with_plain_release() -> None:
         [Component("Ubuntu:22.04", "openssl", "3.0.2-0ubuntu1.9")], _source(doc)
     )
     assert [f.id for f in found.findings] == ["UBUNTU-CVE-2099-1"]
+
+
+def test_red_hat_module_streams_and_major_releases() -> None:
+    doc = entry(
+        "RHSA-2099:0001",
+        ecosystem="Red Hat:enterprise_linux:9::appstream",
+        name="openssl",
+        events=[{"introduced": "0"}, {"fixed": "1:3.0.7-28.el9"}],
+    )
+    source = _source(doc)
+    on_9 = Component("Red Hat:enterprise_linux:9", "openssl", "1:3.0.7-27.el9")
+    on_8 = Component("Red Hat:enterprise_linux:8", "openssl", "1:3.0.7-27.el9")
+    assert len(match_components([on_9], source).findings) == 1
+    assert match_components([on_8], source).findings == ()

@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from garrison.errors import IncompleteError, InputError
+from garrison.image.facts import GoldenImage, load_golden
 from garrison.model import ScanWarning
 from garrison.settings import Settings, load_settings
+from garrison.targets import TargetOptions
 
 
 def add_db_flags(parser: argparse.ArgumentParser) -> None:
@@ -74,6 +76,46 @@ def add_inventory_flags(parser: argparse.ArgumentParser) -> None:
         "--strict",
         action="store_true",
         help="exit 2 if anything is incomplete (unread files, unknown versions, unpinned deps)",
+    )
+    images = parser.add_argument_group("images and systems")
+    images.add_argument(
+        "--rootfs", action="store_true", help="TARGET is a root filesystem (a VM or server)"
+    )
+    images.add_argument("--platform", help="for multi-platform images: os/arch[/variant]")
+    images.add_argument(
+        "--insecure", action="store_true", help="talk plain HTTP to the registry (no TLS)"
+    )
+    images.add_argument("--username", help="registry user (else ~/.docker/config.json)")
+    images.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the registry password from stdin (or set GARRISON_REGISTRY_PASSWORD)",
+    )
+    images.add_argument(
+        "--golden", metavar="FILE", help="JSON list of approved base images (name, digest, ...)"
+    )
+
+
+def target_options(args: argparse.Namespace) -> TargetOptions:
+    """TargetOptions from the inventory flags; secrets come from stdin or the environment."""
+    password = os.environ.get("GARRISON_REGISTRY_PASSWORD")
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    golden: tuple[GoldenImage, ...] = ()
+    if args.golden:
+        try:
+            text = Path(args.golden).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{args.golden}: cannot read: {exc.strerror or exc}") from None
+        golden = load_golden(text, args.golden)
+    return TargetOptions(
+        excludes=tuple(args.exclude),
+        rootfs=args.rootfs,
+        platform=args.platform,
+        insecure=args.insecure,
+        username=args.username,
+        password=password,
+        golden=golden,
     )
 
 

@@ -5,21 +5,29 @@ from __future__ import annotations
 import argparse
 import os
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from garrison import __version__
-from garrison.cli.common import add_inventory_flags, enforce_strict, err, write_output
+from garrison.cli.common import (
+    add_inventory_flags,
+    enforce_strict,
+    err,
+    target_options,
+    write_output,
+)
 from garrison.errors import ConfigError
 from garrison.perf import gc_paused
-from garrison.scan import inventory_of
+from garrison.targets import inventory_of
 
 FORMATS = ("cyclonedx", "spdx")
 
 
 def register(commands: Any) -> None:
     parser = commands.add_parser("sbom", help="inventory a target and write an SBOM")
-    parser.add_argument("target", help="a directory, a lockfile, or an SBOM to convert")
+    parser.add_argument(
+        "target",
+        help="a directory, lockfile, SBOM, image archive or OCI layout, or an image reference",
+    )
     parser.add_argument("--format", choices=FORMATS, default="cyclonedx")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the SBOM to FILE")
     add_inventory_flags(parser)
@@ -38,7 +46,7 @@ def build_timestamp(env: dict[str, str] | None = None) -> datetime:
 
 def run(args: argparse.Namespace) -> int:
     with gc_paused():
-        inventory = inventory_of(Path(args.target), args.exclude)
+        inventory = inventory_of(args.target, target_options(args))
         timestamp = build_timestamp()
         if args.format == "spdx":
             from garrison.sbom.spdx_out import render_spdx

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from garrison.cli.common import (
@@ -14,6 +13,7 @@ from garrison.cli.common import (
     enforce_strict,
     err,
     settings_from,
+    target_options,
     write_output,
 )
 from garrison.perf import gc_paused
@@ -26,7 +26,10 @@ from garrison.vulndb.store import VulnDB
 
 def register(commands: Any) -> None:
     parser = commands.add_parser("scan", help="scan a target and apply the policy")
-    parser.add_argument("target", help="a directory, a lockfile, or an SBOM (CycloneDX / SPDX)")
+    parser.add_argument(
+        "target",
+        help="a directory, lockfile, SBOM, image archive or OCI layout, or an image reference",
+    )
     parser.add_argument(
         "--scanners", default="vuln", help="comma-separated scanners to run (default: vuln)"
     )
@@ -53,7 +56,10 @@ def _run(args: argparse.Namespace) -> int:
         notes = (note,) if note else ()
         if note:
             err(f"warning: {note}")
-        result = run_scan(Path(args.target), db, notes, args.exclude)
+        options = target_options(args)
+        result = run_scan(args.target, db, notes, options)
+        for note in options.notes:
+            err(f"note: {note}")
     verdict = default_gate(result.findings)
     write_output(FORMATS[args.format](result, verdict), args.output)
     if result.partial:

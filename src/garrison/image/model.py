@@ -7,37 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import IO, Protocol
 
+from garrison.model import ImageFacts, Layer
 
-@dataclass(frozen=True, slots=True)
-class Layer:
-    """One layer blob as the manifest names it. `digest` is "sha256:<hex>"."""
-
-    digest: str
-    media_type: str
-    size: int
-
-
-@dataclass(frozen=True, slots=True)
-class ImageFacts:
-    """What is known about an image besides its packages (kept with the SBOM and reports).
-
-    `created` comes from the config (the publisher can backdate it); `pushed` from the
-    registry where it tells; `layers` bottom to top. Times are ISO 8601 UTC strings.
-    """
-
-    reference: str  # what the user gave: a path or a registry reference
-    digest: str | None  # manifest digest "sha256:..." (None for a --rootfs directory)
-    config_digest: str | None
-    created: str | None
-    pushed: str | None
-    os: str | None
-    architecture: str | None
-    layers: tuple[Layer, ...]
-    diff_ids: tuple[str, ...] = ()
-    annotations: tuple[tuple[str, str], ...] = ()
-    labels: tuple[tuple[str, str], ...] = ()
-    base_name: str | None = None
-    base_digest: str | None = None
+__all__ = ["BlobOpener", "Image", "ImageFacts", "ImageFile", "Layer", "Selector"]
 
 
 class BlobOpener(Protocol):

@@ -7,7 +7,7 @@ claims it. A reader's failure is a warning naming the file; the walk goes on.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
@@ -51,7 +51,10 @@ class Claimer:
                 return None
         except OSError:
             return None
-        head = read_head(entry.path, 8)
+        return self.sniff_head(read_head(entry.path, 8))
+
+    def sniff_head(self, head: bytes) -> Reader | None:
+        """The content-sniffing reader (binaries) that recognises these first bytes."""
         return next((r for r in self._sniffers if r.sniff(head)), None)
 
 
@@ -68,7 +71,7 @@ def claim(rel: PurePosixPath, readers: Sequence[Reader] = READERS) -> Reader | N
     return Claimer(readers).claim(rel)
 
 
-class _Assembler:
+class Assembler:
     """Turns per-file results into one Inventory with global, stable bom-refs."""
 
     def __init__(self) -> None:
@@ -130,12 +133,19 @@ def read_entry(walk: Walk, entry: Entry, reader: Reader) -> ReadResult:
         return _failed(rel, f"cannot read: {exc.strerror or exc}")
     base_dir = os.path.dirname(os.path.join(walk.real_root, rel))
     source = SourceFile(rel, data, lambda other: walk.read_inside(base_dir, other, limit))
+    return read_source(reader.NAME, reader.read, source)
+
+
+def read_source(
+    name: str, read: Callable[[SourceFile], ReadResult], source: SourceFile
+) -> ReadResult:
+    """Run one reader on one file; every failure becomes a warning naming the file."""
     try:
-        return reader.read(source)
+        return read(source)
     except GarrisonError as exc:
-        return _failed(rel, str(exc).removeprefix(f"{rel}: "))
+        return _failed(source.path, str(exc).removeprefix(f"{source.path}: "))
     except Exception as exc:  # a reader bug must not end the scan; the blind spot is reported
-        return _failed(rel, f"{reader.NAME} reader failed unexpectedly ({type(exc).__name__})")
+        return _failed(source.path, f"{name} reader failed unexpectedly ({type(exc).__name__})")
 
 
 def _failed(rel: str, message: str) -> ReadResult:
@@ -148,7 +158,7 @@ def inventory_of_tree(
     """Every component under a directory."""
     walk = Walk(root, excludes)
     claimer = Claimer(readers)
-    assembler = _Assembler()
+    assembler = Assembler()
     unclaimed: list[PurePosixPath] = []
     claimed: list[PurePosixPath] = []
     for entry in walk.files():
@@ -171,7 +181,7 @@ def inventory_of_lockfile(path: Path, readers: Sequence[Reader] = READERS) -> In
         return None
     walk = Walk(path.parent)
     entry = Entry(rel, str(path))
-    assembler = _Assembler()
+    assembler = Assembler()
     assembler.add(rel.as_posix(), read_entry(walk, entry, reader))
     return assembler.inventory(str(path))
 

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from garrison import __version__, jsontext
-from garrison.model import Component, Finding, ScanResult, Severity
+from garrison.image.facts import image_age
+from garrison.model import Component, Finding, ImageFacts, ScanResult, Severity
 from garrison.policy import Verdict
 
 NAME = "json"
@@ -40,7 +41,29 @@ def to_document(
             "by_severity": {s.name: counts.get(s.name, 0) for s in reversed(Severity)},
         },
         "verdict": {"passed": verdict.passed, "reason": verdict.reason},
+        "image": _image(result.image, now or datetime.now(UTC)),
         "findings": [_finding(f) for f in sorted(result.findings, key=_order)],
+    }
+
+
+def _image(facts: ImageFacts | None, now: datetime) -> dict[str, Any] | None:
+    if facts is None:
+        return None
+    age = image_age(facts, now)
+    return {
+        "reference": facts.reference,
+        "digest": facts.digest,
+        "config_digest": facts.config_digest,
+        "created": facts.created,
+        "pushed": facts.pushed,
+        "os": facts.os,
+        "architecture": facts.architecture,
+        "layers": [
+            {"digest": layer.digest, "media_type": layer.media_type, "size": layer.size}
+            for layer in facts.layers
+        ],
+        "base": {"name": facts.base_name, "digest": facts.base_digest},
+        "age": None if age is None else {"days": age.days, "basis": age.basis, "since": age.since},
     }
 
 
