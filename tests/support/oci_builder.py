@@ -15,7 +15,7 @@ import json
 import tarfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import zstandard
 
@@ -216,8 +216,15 @@ def layout_files(*specs: ImageSpec) -> tuple[dict[str, bytes], _Image, str, tupl
 
 
 def write_tar(path: Path, files: Mapping[str, bytes]) -> Path:
-    """A plain tarball of `files` (name -> content), sorted, with fixed metadata."""
+    """A plain tarball of `files` (name -> content), sorted, with fixed metadata, and an
+    entry for each parent directory first (as skopeo and docker write them)."""
     with tarfile.open(path, "w", format=tarfile.PAX_FORMAT) as tar:
+        parents = sorted({str(parent) for name in files for parent in PurePosixPath(name).parents
+                          if str(parent) != "."})  # fmt: skip
+        for parent in parents:
+            info = tarfile.TarInfo(parent + "/")
+            info.type, info.mtime, info.mode = tarfile.DIRTYPE, MTIME, 0o755
+            tar.addfile(info)
         for name in sorted(files):
             info = tarfile.TarInfo(name)
             info.size, info.mtime, info.mode = len(files[name]), MTIME, 0o644

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from garrison.inventory.readers.base import SourceFile
+from garrison.inventory.readers.base import ReadResult, SourceFile
 from tests.conftest import DATA
 
 
@@ -40,3 +40,15 @@ def shared_file(path: Path) -> SourceFile:
         return target.read_bytes() if target.is_file() else None
 
     return SourceFile(path.name, path.read_bytes(), open_relative)
+
+
+Row = tuple[str, str, str | None, str | None, int | None, str | None, bool | None]
+
+
+def rows(result: ReadResult) -> list[Row]:
+    """(ecosystem, name, version, purl, line, scope, direct) of each component, in order."""
+    return [
+        (c.ecosystem, c.name, c.version, c.purl, c.location.line if c.location else None,
+         c.scope, c.direct)
+        for c in result.components
+    ]  # fmt: skip

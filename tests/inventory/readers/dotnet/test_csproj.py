@@ -10,18 +10,8 @@ from garrison.inventory.readers.base import ReaderError, ReadResult
 from garrison.inventory.readers.dotnet import csproj
 from garrison.model import Gap
 from tests.conftest import shared_path
-from tests.inventory.readers.helpers import data_file, shared_file, source
+from tests.inventory.readers.helpers import data_file, rows, shared_file, source
 from tests.inventory.readers.test_xmltree import BILLION_LAUGHS, EXTERNAL_ENTITY
-
-Row = tuple[str, str, str | None, str | None, int | None, str | None, bool | None]
-
-
-def rows(result: ReadResult) -> list[Row]:
-    return [
-        (c.ecosystem, c.name, c.version, c.purl, c.location.line if c.location else None,
-         c.scope, c.direct)
-        for c in result.components
-    ]  # fmt: skip
 
 
 def warnings(result: ReadResult) -> list[tuple[Gap, int | None, str]]:

@@ -9,17 +9,7 @@ import pytest
 from garrison.inventory.readers.base import ReaderError, ReadResult
 from garrison.inventory.readers.java import gradle_lockfile
 from tests.conftest import shared_path
-from tests.inventory.readers.helpers import data_file, shared_file, source
-
-Row = tuple[str, str, str | None, str | None, int | None, str | None, bool | None]
-
-
-def rows(result: ReadResult) -> list[Row]:
-    return [
-        (c.ecosystem, c.name, c.version, c.purl, c.location.line if c.location else None,
-         c.scope, c.direct)
-        for c in result.components
-    ]  # fmt: skip
+from tests.inventory.readers.helpers import data_file, rows, shared_file, source
 
 
 @pytest.mark.parametrize(

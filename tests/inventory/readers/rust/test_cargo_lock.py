@@ -8,23 +8,11 @@ import pytest
 
 from garrison.inventory.readers.base import ReaderError, ReadResult
 from garrison.inventory.readers.rust import cargo_lock
-from garrison.model import Component, Gap, ScanWarning
+from garrison.model import Gap, ScanWarning
 from tests.conftest import shared_path
-from tests.inventory.readers.helpers import data_file, shared_file, source
+from tests.inventory.readers.helpers import data_file, rows, shared_file, source
 
-Row = tuple[str, str, str | None, str | None, int | None, str | None, bool | None]
 CRATES_IO = "registry+https://github.com/rust-lang/crates.io-index"
-
-
-def line_of(component: Component) -> int | None:
-    return component.location.line if component.location else None
-
-
-def rows(result: ReadResult) -> list[Row]:
-    return [
-        (c.ecosystem, c.name, c.version, c.purl, line_of(c), c.scope, c.direct)
-        for c in result.components
-    ]
 
 
 def read(text: str) -> ReadResult:
