@@ -198,3 +198,22 @@ def test_scan_by_reference_from_a_real_registry_and_registry_scan(
         assert main(scan) == 0  # every digest already scanned: nothing new can fail
         second = json.loads(capsys.readouterr().out)
         assert [i["skipped"] for i in second["images"]] == ["digest already scanned"] * 2
+
+
+def test_cyclonedx_of_an_image_carries_its_facts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    built = write_layout(tmp_path / "layout", layered())
+    assert main(["sbom", str(built.path)]) == 0
+    text = capsys.readouterr().out
+    assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(text) is None
+    metadata = json.loads(text)["metadata"]
+    assert metadata["component"]["type"] == "container"
+    assert metadata["component"]["version"] == built.digest
+    properties = [(p["name"], p["value"]) for p in metadata["properties"]]
+    assert ("garrison:image:created", "2024-05-06T07:08:09Z") in properties
+    layers = [value for name, value in properties if name == "garrison:image:layer"]
+    assert [value.split()[0] for value in layers] == list(built.layer_digests)

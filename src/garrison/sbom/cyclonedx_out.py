@@ -24,7 +24,7 @@ from cyclonedx.contrib.license.factories import LicenseFactory
 from cyclonedx.model.license import DisjunctiveLicense, LicenseExpression
 
 from garrison import jsontext
-from garrison.model import Component, Inventory
+from garrison.model import Component, ImageFacts, Inventory
 from garrison.sbom.base import lay_out, utc
 
 _LICENSES = LicenseFactory()
@@ -38,12 +38,12 @@ def render_cyclonedx(inventory: Inventory, *, tool_version: str, timestamp: date
         "timestamp": utc(timestamp).isoformat(),
         "tools": {"components": [{"type": "application", "name": "garrison",
                                   "version": tool_version}]},
-        "component": {"type": "application", "bom-ref": layout.root_ref,
-                      "name": layout.target_name},
+        "component": _root(layout.root_ref, layout.target_name, inventory.image),
     }  # fmt: skip
-    if layout.gaps:
-        gaps = sorted(layout.gaps)
-        metadata["properties"] = [{"name": "garrison:gap", "value": gap} for gap in gaps]
+    properties = [{"name": "garrison:gap", "value": gap} for gap in sorted(layout.gaps)]
+    properties += _image_properties(inventory.image)
+    if properties:
+        metadata["properties"] = properties
     document = {
         "$schema": _SCHEMA,
         "bomFormat": "CycloneDX",
@@ -62,6 +62,35 @@ def render_cyclonedx(inventory: Inventory, *, tool_version: str, timestamp: date
         ],
     }  # fmt: skip
     return jsontext.dumps(document)
+
+
+def _root(ref: str, name: str, image: ImageFacts | None) -> dict[str, Any]:
+    """The scanned target: an application, or a container with its digest as hash."""
+    if image is None or image.digest is None:
+        return {"type": "container" if image else "application", "bom-ref": ref, "name": name}
+    algorithm, _, value = image.digest.partition(":")
+    root: dict[str, Any] = {"type": "container", "bom-ref": ref, "name": name,
+                            "version": image.digest}  # fmt: skip
+    if algorithm == "sha256":
+        root["hashes"] = [{"alg": "SHA-256", "content": value}]
+    return root
+
+
+def _image_properties(image: ImageFacts | None) -> list[dict[str, str]]:
+    """Image facts CycloneDX has no field for: times, base image, layers (bottom first)."""
+    if image is None:
+        return []
+    pairs = [
+        ("garrison:image:reference", image.reference),
+        ("garrison:image:config-digest", image.config_digest),
+        ("garrison:image:created", image.created),
+        ("garrison:image:pushed", image.pushed),
+        ("garrison:image:platform", "/".join(p for p in (image.os, image.architecture) if p)),
+        ("garrison:image:base-name", image.base_name),
+        ("garrison:image:base-digest", image.base_digest),
+    ]
+    pairs += [("garrison:image:layer", f"{layer.digest} {layer.size}") for layer in image.layers]
+    return [{"name": name, "value": value} for name, value in pairs if value]
 
 
 def _component(ref: str, component: Component) -> dict[str, Any]:
