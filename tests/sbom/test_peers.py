@@ -128,3 +128,20 @@ def test_trivy(name: str, spec_version: str, ref: str) -> None:
 def test_trivy_cyclonedx_bom_refs_are_purls() -> None:
     contents = read("trivy-cyclonedx.json")
     assert all(c.bom_ref == c.purl for c in contents.components)
+
+
+@pytest.mark.parametrize(
+    "name", ["cyclonedx-py-requirements.cdx.json", "cyclonedx-py-requirements.cdx.xml"]
+)
+def test_cyclonedx_py_output(name: str) -> None:
+    """`cyclonedx-py requirements examples/demo-app/requirements.txt` (cyclonedx-bom 7.5.0)."""
+    path = PEERS / name
+    contents = read_sbom(path.read_bytes(), name)
+    assert contents.warnings == ()
+    assert sorted((c.ecosystem, c.name, c.version, c.purl) for c in contents.components) == [
+        ("PyPI", "flask", "2.2.2", "pkg:pypi/flask@2.2.2"),
+        ("PyPI", "jinja2", "3.1.2", "pkg:pypi/jinja2@3.1.2"),
+        ("PyPI", "pyyaml", "5.3.1", "pkg:pypi/pyyaml@5.3.1"),
+        ("PyPI", "requests", "2.28.1", "pkg:pypi/requests@2.28.1"),
+        ("PyPI", "urllib3", "1.26.12", "pkg:pypi/urllib3@1.26.12"),
+    ]
