@@ -44,6 +44,7 @@ class Location:
 
     path: str
     line: int | None = None
+    end_line: int | None = None  # last line of the offending range, when known
 
 
 @dataclass(frozen=True, slots=True)
