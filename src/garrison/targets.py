@@ -80,8 +80,8 @@ def _archive(path: Path, options: TargetOptions) -> Inventory:
 
 def _reference(text: str, options: TargetOptions) -> Inventory:
     from garrison.image.inventory import inventory_of_image
+    from garrison.image.pull import pull
     from garrison.image.reference import looks_like_reference
-    from garrison.image.registry import pull
 
     if not looks_like_reference(text):
         raise InputError(f"{text}: no such file or directory, and not an image reference")

@@ -13,7 +13,8 @@ import pytest
 from garrison.errors import ImageError, RegistryError
 from garrison.image.layers import walk_image
 from garrison.image.model import ImageFile
-from garrison.image.registry import RegistryClient, open_image, pull
+from garrison.image.pull import open_image, pull
+from garrison.image.registry import RegistryClient
 from tests.support import registry as support
 from tests.support.registry import (
     PASSWORD,

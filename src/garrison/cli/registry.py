@@ -14,7 +14,8 @@ import platformdirs
 from garrison.cli.common import add_age_flags, add_db_flags, err, settings_from, write_output
 from garrison.image.auth import resolve_credentials
 from garrison.image.inventory import inventory_of_image
-from garrison.image.registry import RegistryClient, open_image
+from garrison.image.pull import open_image
+from garrison.image.registry import RegistryClient
 from garrison.image.registry_scan import Candidate, RegistryScanState, candidates, parse_scan_target
 from garrison.model import ScanResult
 from garrison.perf import gc_paused

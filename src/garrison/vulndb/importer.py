@@ -13,7 +13,7 @@ from garrison.errors import AdvisoryError, GarrisonError
 from garrison.vulndb.advisory import Advisory
 from garrison.vulndb.osv import parse_advisory
 from garrison.vulndb.sources import Item, Problem, iter_source
-from garrison.vulndb.store import Writer
+from garrison.vulndb.writer import Writer
 
 
 @dataclass

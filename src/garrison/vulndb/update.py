@@ -11,7 +11,8 @@ from garrison.errors import DatabaseError
 from garrison.vulndb import fetch
 from garrison.vulndb.importer import ImportReport, add_items, now_utc
 from garrison.vulndb.sources import iter_zip
-from garrison.vulndb.store import VulnDB, Writer
+from garrison.vulndb.store import VulnDB
+from garrison.vulndb.writer import Writer
 
 
 @dataclass(frozen=True, slots=True)
