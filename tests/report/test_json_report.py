@@ -44,7 +44,8 @@ def test_document_is_exact_and_valid() -> None:
             "kind": "vulnerability", "id": "PYSEC-1", "aliases": ["CVE-1"], "severity": "HIGH",
             "cvss_score": 7.5, "cvss_vector": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H",
             "summary": "bad", "version_unknown": False, "fixed_versions": ["1.1"],
-            "references": ["https://x"], "location": {"path": "req.txt", "line": 3},
+            "references": ["https://x"],
+            "location": {"path": "req.txt", "line": 3, "end_line": None},
             "package": {"ecosystem": "PyPI", "name": "six", "version": "1.0",
                         "purl": "pkg:pypi/six@1.0"},
         }
@@ -52,3 +53,24 @@ def test_document_is_exact_and_valid() -> None:
     assert document["verdict"] == {
         "passed": False, "reason": "1 finding(s) at HIGH or above (default policy)",
     }  # fmt: skip
+
+
+def test_misconfiguration_findings_carry_a_line_range() -> None:
+    finding = Finding(
+        "misconfiguration", "GAR-K8S-001", "Privileged container", Severity.HIGH,
+        location=Location("k8s/web.yaml", 12, 15), references=("https://k8s.io",),
+    )  # fmt: skip
+    result = ScanResult("repo", (), (finding,))
+    document = json.loads(json_report.render(result, default_gate([finding])))
+    jsonschema.Draft202012Validator(SCHEMA).validate(document)
+    (emitted,) = document["findings"]
+    assert emitted["kind"] == "misconfiguration"
+    assert emitted["location"] == {"path": "k8s/web.yaml", "line": 12, "end_line": 15}
+    assert "package" not in emitted
+
+
+def test_misconfiguration_findings_need_a_located_line() -> None:
+    finding = Finding("misconfiguration", "GAR-K8S-001", "x", Severity.LOW)
+    document = json.loads(json_report.render(ScanResult("r", (), (finding,)), default_gate([])))
+    errors = list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(document))
+    assert errors  # a misconfiguration always points at lines

@@ -31,7 +31,9 @@ def register(commands: Any) -> None:
         help="a directory, lockfile, SBOM, image archive or OCI layout, or an image reference",
     )
     parser.add_argument(
-        "--scanners", default="vuln", help="comma-separated scanners to run (default: vuln)"
+        "--scanners",
+        default="vuln",
+        help="comma-separated scanners to run: vuln, misconfig (default: vuln)",
     )
     parser.add_argument("--format", choices=sorted(FORMATS), default="table")
     parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
@@ -48,18 +50,20 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    check_scanners([s.strip() for s in args.scanners.split(",") if s.strip()])
-    with VulnDB(settings.db_path) as db:
-        note = check_age(
-            db.updated_at(), datetime.now(UTC), settings.db_warn_age, settings.db_max_age
-        )
-        notes = (note,) if note else ()
-        if note:
-            err(f"warning: {note}")
-        options = target_options(args)
-        result = run_scan(args.target, db, notes, options)
-        for note in options.notes:
-            err(f"note: {note}")
+    scanners = check_scanners([s.strip() for s in args.scanners.split(",") if s.strip()])
+    options = target_options(args)
+    if "vuln" in scanners:
+        with VulnDB(settings.db_path) as db:
+            note = check_age(
+                db.updated_at(), datetime.now(UTC), settings.db_warn_age, settings.db_max_age
+            )
+            if note:
+                err(f"warning: {note}")
+            result = run_scan(args.target, db, (note,) if note else (), options, scanners)
+    else:
+        result = run_scan(args.target, None, (), options, scanners)
+    for note in options.notes:
+        err(f"note: {note}")
     verdict = default_gate(result.findings)
     write_output(FORMATS[args.format](result, verdict), args.output)
     if result.partial:

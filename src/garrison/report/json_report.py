@@ -92,7 +92,12 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "location": None,
     }
     if finding.location is not None:
-        document["location"] = {"path": finding.location.path, "line": finding.location.line}
+        location = finding.location
+        document["location"] = {
+            "path": location.path,
+            "line": location.line,
+            "end_line": location.end_line,
+        }
     if finding.component is not None:
         document["package"] = _package(finding.component)
     return document

@@ -3,4 +3,12 @@ functions some of them call. CHECK_FILES lists the YAML files explicitly."""
 
 from __future__ import annotations
 
-CHECK_FILES: tuple[str, ...] = ()
+CHECK_FILES: tuple[str, ...] = (
+    "kubernetes.yaml",
+    "rbac.yaml",
+    "terraform_aws.yaml",
+    "terraform_gcp.yaml",
+    "terraform_azure.yaml",
+    "dockerfile.yaml",
+    "compose.yaml",
+)

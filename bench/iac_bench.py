@@ -1,0 +1,113 @@
+"""Benchmark: misconfiguration checks, garrison against `trivy config` and Checkov, one run.
+
+    .venv/bin/python bench/iac_bench.py [--corpus ../shared/corpora/iac] [--peers .peers]
+                                        [--repeat 3] [--skip-checkov]
+
+Times the three tools on the same corpus of real Kubernetes, Terraform, Dockerfile and
+Compose files, then measures detection against Trivy: for every Trivy failure whose check
+has a garrison equivalent (`equivalents.trivy` in garrison's check metadata), is there a
+garrison finding of that check in the same file? Prints the rate and the misses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def timed(cmd: list[str], repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(cmd, capture_output=True, check=False)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def trivy_failures(report: Path) -> list[tuple[str, str, int]]:
+    """(file, check id, start line) of each failed Trivy check."""
+    document = json.loads(report.read_text() or "{}")
+    found = []
+    for result in document.get("Results") or []:
+        for item in result.get("Misconfigurations") or []:
+            if item.get("Status") == "FAIL":
+                line = (item.get("CauseMetadata") or {}).get("StartLine") or 0
+                found.append((result["Target"], item.get("ID") or item.get("AVDID"), line))
+    return found
+
+
+def garrison_findings(report: Path) -> set[tuple[str, str]]:
+    document = json.loads(report.read_text())
+    return {
+        (f["location"]["path"], f["id"])
+        for f in document["findings"]
+        if f["kind"] == "misconfiguration"
+    }
+
+
+def equivalents(garrison: str) -> dict[str, list[str]]:
+    """Trivy id -> garrison check ids, from `garrison checks list --format json`."""
+    out = subprocess.run([garrison, "checks", "list", "--format", "json"],
+                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    mapping: dict[str, list[str]] = {}
+    for check in json.loads(out):
+        trivy = (check.get("equivalents") or {}).get("trivy")
+        for ident in [trivy] if isinstance(trivy, str) else trivy or []:
+            mapping.setdefault(ident, []).append(check["id"])
+    return mapping
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--corpus", default=str(REPO.parent / "shared" / "corpora" / "iac"))
+    parser.add_argument("--peers", default=str(REPO / ".peers"))
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-checkov", action="store_true")
+    args = parser.parse_args()
+    corpus, peers = Path(args.corpus), Path(args.peers)
+    garrison = str(Path(sys.executable).with_name("garrison"))
+    with tempfile.TemporaryDirectory(prefix="garrison-iac-bench-") as name:
+        tmp = Path(name)
+        ours, theirs = tmp / "garrison.json", tmp / "trivy.json"
+        commands = {
+            "garrison": [garrison, "scan", str(corpus), "--scanners", "misconfig",
+                         "--format", "json", "-o", str(ours)],
+            "trivy config": [str(peers / "bin" / "trivy"), "config", "--skip-check-update",
+                             "--quiet", "--format", "json", "-o", str(theirs), str(corpus)],
+        }  # fmt: skip
+        if not args.skip_checkov:
+            commands["checkov"] = [str(peers / "bin" / "checkov"), "-d", str(corpus),
+                                   "--quiet", "--compact", "-o", "json",
+                                   "--output-file-path", str(tmp / "checkov")]  # fmt: skip
+        print(f"| tool | time (best of {args.repeat}) |\n|---|---|")
+        for tool, command in commands.items():
+            repeat = 1 if tool == "checkov" else args.repeat
+            print(f"| {tool} | {timed(command, repeat):.2f} s |", flush=True)
+        compare(trivy_failures(theirs), garrison_findings(ours), equivalents(garrison))
+
+
+def compare(
+    trivy: list[tuple[str, str, int]], ours: set[tuple[str, str]], mapping: dict[str, list[str]]
+) -> None:
+    covered = [(f, i, line) for f, i, line in trivy if i in mapping]
+    hits = [(f, i, line) for f, i, line in covered if any((f, g) in ours for g in mapping[i])]
+    misses = Counter(i for f, i, line in covered if (f, i, line) not in hits)
+    rate = 100 * len(hits) / len(covered) if covered else 0.0
+    print(f"\nTrivy failures: {len(trivy)}; with a garrison equivalent: {len(covered)}; "
+          f"also reported by garrison: {len(hits)} ({rate:.1f}%)")  # fmt: skip
+    print("misses by Trivy id:", ", ".join(f"{i} {n}" for i, n in misses.most_common(20)))
+    unmapped = Counter(i for _, i, _ in trivy if i not in mapping)
+    print("Trivy ids without a garrison equivalent:",
+          ", ".join(f"{i} {n}" for i, n in unmapped.most_common(20)))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
