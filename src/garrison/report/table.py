@@ -7,7 +7,7 @@ import io
 from rich.console import Console
 from rich.table import Table
 
-from garrison.model import ScanResult, Severity
+from garrison.model import Finding, ScanResult, Severity
 from garrison.policy import Verdict
 
 NAME = "table"
@@ -24,7 +24,7 @@ def render(result: ScanResult, verdict: Verdict) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, width=120, force_terminal=False, no_color=True)
     table = Table(title=f"garrison: {result.target}", show_lines=False)
-    for column in ("Severity", "ID", "Package", "Version", "Fixed in", "Summary"):
+    for column in ("Severity", "ID", "Package or file", "Version", "Fixed in", "Summary"):
         table.add_column(column, overflow="fold")
     for finding in sorted(result.findings, key=lambda f: (-f.severity, f.id)):
         component = finding.component
@@ -34,7 +34,7 @@ def render(result: ScanResult, verdict: Verdict) -> str:
         table.add_row(
             finding.severity.name,
             "\n".join((finding.id, *finding.aliases[:3])),
-            component.name if component else "",
+            component.name if component else _where(finding),
             version,
             ", ".join(finding.fixed_versions) or "-",
             finding.summary[:90],
@@ -51,3 +51,16 @@ def render(result: ScanResult, verdict: Verdict) -> str:
         f"{'PASS' if verdict.passed else 'FAIL'}: {verdict.reason}"
     )
     return buffer.getvalue()
+
+
+def _where(finding: Finding) -> str:
+    """file:line[-end] of a finding that is not about a package."""
+    location = finding.location
+    if location is None:
+        return ""
+    if location.line is None:
+        return location.path
+    end = (
+        f"-{location.end_line}" if location.end_line and location.end_line != location.line else ""
+    )
+    return f"{location.path}:{location.line}{end}"
