@@ -9,26 +9,8 @@ from typing import Any
 import yaml
 
 from garrison.errors import ConfigError
+from garrison.yamlsafe import StrictLoader
 
-
-class _CheckLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """Safe YAML that refuses duplicate keys; timestamps stay strings."""
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if isinstance(key, str) and key in seen:
-                line = key_node.start_mark.line + 1
-                raise yaml.YAMLError(f"line {line}: duplicate key {key!r}")
-            seen.add(key) if isinstance(key, str) else None
-        return super().construct_mapping(node, deep)
-
-
-_CheckLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 MAX_NODES = 200_000  # a check file expanded through its aliases; more is an alias bomb
 
 
@@ -36,7 +18,7 @@ def load_check_yaml(text: str, origin: str) -> Any:
     """Parse a check file. Aliases are allowed (tests may share a resource), but not a
     document that expands past MAX_NODES values through them."""
     try:
-        document = yaml.load(text, Loader=_CheckLoader)
+        document = yaml.load(text, Loader=StrictLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}:" if mark is not None else ""

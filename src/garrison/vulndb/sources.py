@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from garrison.errors import AdvisoryError
+from garrison.yamlsafe import StrictLoader
 
 MAX_MEMBER_BYTES = 32 * 1024 * 1024
 MAX_ARCHIVE_BYTES = 8 * 1024 * 1024 * 1024
@@ -132,21 +133,11 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, member: str) -
     return data
 
 
-class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """Safe YAML loading that keeps timestamps as the strings OSV expects."""
-
-
-_YamlLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
 def decode(data: bytes, label: str) -> Iterator[Item]:
     """Parse JSON or YAML bytes into one or more entry documents."""
     try:
         if label.endswith((".yaml", ".yml")):
-            document = yaml.load(data, Loader=_YamlLoader)
+            document = yaml.load(data, Loader=StrictLoader)
         else:
             document = json.loads(data)
     except json.JSONDecodeError as exc:

@@ -27,6 +27,7 @@ import yaml
 from garrison.errors import InputError
 from garrison.model import Component, Gap, Location, ScanWarning
 from garrison.sbom.purls import build_purl
+from garrison.yamlsafe import StrictLoader
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
@@ -150,24 +151,10 @@ def _one_line_tables(value: str) -> bool:
     return (value[:1], value[-1:]) == ("{", "}") or (value[:2], value[-2:]) == ("[{", "}]")
 
 
-class _LockfileYamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """Safe YAML (C parser when available) that refuses duplicate keys."""
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if isinstance(key, str) and key in seen:
-                line = key_node.start_mark.line + 1
-                raise yaml.YAMLError(f"line {line}: duplicate key {key!r}")
-            seen.add(key) if isinstance(key, str) else None
-        return super().construct_mapping(node, deep)
-
-
 def load_yaml(source: SourceFile) -> Any:
     """Parse YAML safely (no alias bombs, no duplicate keys, timestamps stay strings)."""
     try:
-        document = yaml.load(source.text(), Loader=_LockfileYamlLoader)
+        document = yaml.load(source.text(), Loader=StrictLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}:" if mark is not None else ""
@@ -198,12 +185,6 @@ def _refuse_shared_containers(source: SourceFile, document: Any) -> None:
 
 def _yaml_reason(exc: yaml.YAMLError) -> str:
     return str(getattr(exc, "problem", None) or exc).strip()
-
-
-_LockfileYamlLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 # --- building results --------------------------------------------------------------------
