@@ -5,6 +5,7 @@ the values that made it hold (possibly none). Parsing is in `dsl.py`.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,11 +17,12 @@ Hit = list[DocPath] | None  # None: the condition does not hold
 PythonCheck = Callable[[Resource, Any, DocPath], "Sequence[DocPath] | DocPath | bool | None"]
 
 
-class Condition:
+class Condition(ABC):
     """A parsed condition."""
 
+    @abstractmethod
     def evaluate(self, resource: Resource, obj: Any, obj_path: DocPath) -> Hit:
-        raise NotImplementedError
+        """The offending paths when the condition holds, else None."""
 
     def locate(self, resource: Resource, obj: Any, obj_path: DocPath) -> list[DocPath]:
         """Where this condition looks (for a `not:` that holds): nothing by default."""

@@ -32,6 +32,7 @@ _SUFFIXES = frozenset({".jar", ".war", ".ear"})
 _MAX_DEPTH = 3
 _MAX_INFLATED = 512 * 1024 * 1024
 _MAX_METADATA = 1024 * 1024  # a pom.properties or MANIFEST.MF larger than this is not one
+# zipfile raises NotImplementedError for a compression method it does not support.
 _ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, struct.error, OSError,
            EOFError, ValueError, NotImplementedError, RuntimeError)  # fmt: skip
 
