@@ -222,3 +222,30 @@ def test_the_corpus_scans_without_loader_crashes() -> None:
     assert crashes == []
     if loaders.LOADERS:
         assert result.resources > 0
+
+
+def test_real_kustomize_rendering(tmp_path: Path) -> None:
+    """kubectl kustomize really runs (CI installs Debian's kubectl); the rendered objects are
+    checked instead of the plain files, so the patch that hardens the pod is honoured."""
+    import shutil
+
+    if shutil.which("kubectl") is None:
+        pytest.skip("kubectl is absent (apt-get install kubectl; CI installs it)")
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "deployment.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n"
+        "  selector: {matchLabels: {app: web}}\n  template:\n"
+        "    metadata: {labels: {app: web}}\n"
+        "    spec:\n      containers:\n        - {name: web, image: nginx:1.27}\n"
+    )
+    (app / "kustomization.yaml").write_text(
+        "resources: [deployment.yaml]\nnamePrefix: prod-\n"
+        "patches:\n  - target: {kind: Deployment, name: web}\n    patch: |-\n"
+        "      - op: add\n        path: /spec/template/spec/containers/0/securityContext\n"
+        "        value: {privileged: true}\n"
+    )
+    result = scan_misconfig(app)
+    privileged = [f for f in result.findings if f.id == "GAR-K8S-001"]
+    assert [f.location.path for f in privileged] == ["kustomization.yaml"]  # type: ignore[union-attr]
+    assert result.resources == 1  # the rendered Deployment, not the plain file again
