@@ -54,6 +54,8 @@ def run_scan(
 
         found = scan_misconfig(iac_target, excludes=options.excludes)
         findings += found.findings
+        if found.network:
+            notes += (f"NetworkPolicy view (zero trust):\n{found.network.rstrip()}",)
         warnings = tuple(dict.fromkeys(warnings + found.warnings))
     return ScanResult(
         target=inventory.target,

@@ -18,6 +18,7 @@ from garrison.iac.scanner import is_iac_file, loader_for, scan_misconfig
 from garrison.inventory.readers.base import ReaderError, SourceFile
 from garrison.model import Gap, ScanWarning
 from garrison.scan import check_scanners, run_scan
+from tests.conftest import DATA as ROOT_DATA
 from tests.conftest import shared_path
 
 CHECK = parse_check(
@@ -249,3 +250,12 @@ def test_real_kustomize_rendering(tmp_path: Path) -> None:
     privileged = [f for f in result.findings if f.id == "GAR-K8S-001"]
     assert [f.location.path for f in privileged] == ["kustomization.yaml"]  # type: ignore[union-attr]
     assert result.resources == 1  # the rendered Deployment, not the plain file again
+
+
+def test_run_scan_shows_the_network_policy_view() -> None:
+    from garrison.scan import run_scan
+
+    result = run_scan(ROOT_DATA / "iac" / "kubernetes" / "shop", None, scanners=("misconfig",))
+    (note,) = result.notes
+    assert note.startswith("NetworkPolicy view (zero trust):\nNAMESPACE")
+    assert "shop/Deployment/storefront (deployment.yaml:1)" in note

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -15,7 +15,7 @@ from garrison.fs import Entry, Walk, read_file
 from garrison.iac import loaders
 from garrison.iac.engine import Check, check_resources
 from garrison.iac.model import LoadResult, Resource
-from garrison.iac.netpol import network_findings
+from garrison.iac.netpol import network_findings, network_table
 from garrison.iac.registry import REPO_DIR, load_checks
 from garrison.inventory.readers.base import SourceFile
 from garrison.model import Finding, Gap, ScanWarning
@@ -29,6 +29,7 @@ class MisconfigResult:
     warnings: tuple[ScanWarning, ...] = ()
     resources: int = 0  # how many Resources were checked
     suppressed: int = 0  # findings an ignore comment suppressed
+    network: str = ""  # the zero-trust NetworkPolicy table, when Kubernetes objects were seen
 
 
 def loader_for(rel: PurePosixPath, candidates: Sequence[Any] | None = None) -> Any | None:
@@ -73,7 +74,10 @@ def scan_misconfig(
         collector.add(_load(walk, entry, loader))
     collector.warnings.extend(walk.warnings)
     collector.findings.extend(network_findings(collector.kubernetes))
-    return collector.result()
+    result = collector.result()
+    if not collector.kubernetes:
+        return result
+    return replace(result, network=network_table(collector.kubernetes))
 
 
 def _load_trees(
