@@ -78,7 +78,7 @@ def test_a_good_check_parses() -> None:
     assert check.id == "ACME-K8S-001"
     assert check.severity is Severity.MEDIUM
     assert check.kinds == frozenset({"workload"})
-    assert check.equivalents == {"trivy": "KSV-0009", "checkov": "CKV_K8S_19"}
+    assert check.equivalents == {"trivy": ("KSV-0009",), "checkov": ("CKV_K8S_19",)}
     assert check.frameworks == ("PSS-baseline",)
     assert check.origin == "acme.yaml"
     assert len(check.tests) == 2

@@ -108,7 +108,7 @@ def describe(check: Check) -> dict[str, Any]:
         "remediation": check.remediation,
         "references": list(check.references),
         "frameworks": list(check.frameworks),
-        "equivalents": dict(check.equivalents),
+        "equivalents": {tool: list(ids) for tool, ids in check.equivalents.items()},
         "origin": check.origin,
         "tests": len(check.tests),
     }

@@ -39,7 +39,7 @@ class Check:
     select: Path | None = None
     references: tuple[str, ...] = ()
     frameworks: tuple[str, ...] = ()
-    equivalents: Mapping[str, str] = field(default_factory=dict)
+    equivalents: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     tests: tuple[Mapping[str, Any], ...] = ()
     origin: str = ""
     raw: Mapping[str, Any] = field(default_factory=dict)

@@ -126,18 +126,22 @@ def _select(value: Any) -> Any:
         raise _Bad("select", str(exc)) from None
 
 
-def _equivalents(value: Any) -> dict[str, str]:
+def _equivalents(value: Any) -> dict[str, tuple[str, ...]]:
+    """tool -> the ids of that tool's checks this one covers (one id, or a list of ids)."""
     if value is None:
         return {}
     if not isinstance(value, dict):
         raise _Bad("equivalents", "must be a mapping of tool to check id")
+    result: dict[str, tuple[str, ...]] = {}
     for tool, other in value.items():
         if tool not in EQUIVALENT_TOOLS:
             known = ", ".join(sorted(EQUIVALENT_TOOLS))
             raise _Bad(f"equivalents.{tool}", f"unknown tool (known: {known})")
-        if not isinstance(other, str) or not other:
-            raise _Bad(f"equivalents.{tool}", "must be a check id (a string)")
-    return dict(value)
+        ids = [other] if isinstance(other, str) else other
+        if not isinstance(ids, list) or not ids or not all(isinstance(i, str) and i for i in ids):
+            raise _Bad(f"equivalents.{tool}", "must be a check id (a string) or a list of them")
+        result[tool] = tuple(ids)
+    return result
 
 
 def _tests(value: Any, source: str) -> tuple[dict[str, Any], ...]:

@@ -48,8 +48,8 @@ def test_check_has_passing_and_failing_tests(check: Check) -> None:
 def test_check_metadata(check: Check) -> None:
     assert check.references and all(r.startswith("https://") for r in check.references)
     assert check.frameworks
-    for tool, other in check.equivalents.items():
-        assert EQUIVALENT_FORMS[tool].match(other), (tool, other)
+    for tool, ids in check.equivalents.items():
+        assert all(EQUIVALENT_FORMS[tool].match(other) for other in ids), (tool, ids)
 
 
 def test_pod_security_standards_are_covered() -> None:
