@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from garrison.inventory.readers.base import ReadResult, SourceFile
+from garrison.inventory.readers.base import ReaderError, ReadResult, SourceFile
 from tests.conftest import DATA
 
 
@@ -52,3 +53,19 @@ def rows(result: ReadResult) -> list[Row]:
          c.scope, c.direct)
         for c in result.components
     ]  # fmt: skip
+
+
+def assert_samples_read_or_refused(
+    read: Callable[[SourceFile], ReadResult],
+    directory: Path,
+    may_refuse: Callable[[Path], bool],
+) -> None:
+    """Every sample in `directory` reads, or is refused with a ReaderError only where
+    `may_refuse(path)` allows it (the deliberately broken samples); nothing else escapes."""
+    for path in sorted(directory.iterdir()):
+        try:
+            result = read(shared_file(path))
+        except ReaderError:
+            assert may_refuse(path), path
+        else:
+            assert isinstance(result, ReadResult)

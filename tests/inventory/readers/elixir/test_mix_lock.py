@@ -10,7 +10,13 @@ from garrison.inventory.readers.base import ReaderError, ReadResult
 from garrison.inventory.readers.elixir import mix_lock
 from garrison.model import Gap, ScanWarning
 from tests.conftest import shared_path
-from tests.inventory.readers.helpers import data_file, rows, shared_file, source
+from tests.inventory.readers.helpers import (
+    assert_samples_read_or_refused,
+    data_file,
+    rows,
+    shared_file,
+    source,
+)
 
 
 def read(text: str) -> ReadResult:
@@ -137,13 +143,9 @@ def sample_dirs() -> list[Path]:
 
 def test_every_sample_reads_or_fails_cleanly() -> None:
     for directory in sample_dirs():
-        for path in sorted(directory.iterdir()):
-            try:
-                result = mix_lock.read(shared_file(path))
-            except ReaderError:
-                assert path.name.startswith("invalid"), path
-            else:
-                assert isinstance(result, ReadResult)
+        assert_samples_read_or_refused(
+            mix_lock.read, directory, lambda path: path.name.startswith("invalid")
+        )
 
 
 def test_sample_valid() -> None:

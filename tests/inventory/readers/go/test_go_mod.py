@@ -11,7 +11,13 @@ from garrison.inventory.readers.go import go_mod
 from garrison.inventory.readers.go.common import stdlib_version
 from garrison.model import Gap, ScanWarning
 from tests.conftest import shared_path
-from tests.inventory.readers.helpers import data_file, rows, shared_file, source
+from tests.inventory.readers.helpers import (
+    assert_samples_read_or_refused,
+    data_file,
+    rows,
+    shared_file,
+    source,
+)
 
 
 def read(text: str) -> ReadResult:
@@ -159,13 +165,11 @@ def sample_dir() -> Path:
 
 
 def test_every_sample_reads_or_fails_cleanly() -> None:
-    for path in sorted(sample_dir().iterdir()):
-        try:
-            result = go_mod.read(shared_file(path))
-        except ReaderError:
-            assert path.suffix != ".mod" or path.name.startswith("not-"), path
-        else:
-            assert isinstance(result, ReadResult)
+    assert_samples_read_or_refused(
+        go_mod.read,
+        sample_dir(),
+        lambda path: path.suffix != ".mod" or path.name.startswith("not-"),
+    )
 
 
 def test_sample_indirect_packages() -> None:

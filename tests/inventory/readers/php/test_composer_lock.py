@@ -12,7 +12,13 @@ from garrison.inventory.readers.base import ReaderError, ReadResult
 from garrison.inventory.readers.php import composer_lock
 from garrison.model import Gap, ScanWarning
 from tests.conftest import shared_path
-from tests.inventory.readers.helpers import data_file, rows, shared_file, source
+from tests.inventory.readers.helpers import (
+    assert_samples_read_or_refused,
+    data_file,
+    rows,
+    shared_file,
+    source,
+)
 
 
 def lock(packages: list[dict[str, Any]], dev: list[dict[str, Any]] | None = None) -> str:
@@ -159,13 +165,9 @@ def sample_dir() -> Path:
 
 
 def test_every_sample_reads_or_fails_cleanly() -> None:
-    for path in sorted(sample_dir().iterdir()):
-        try:
-            result = composer_lock.read(shared_file(path))
-        except ReaderError:
-            assert path.name.startswith(("not-", "null")), path
-        else:
-            assert isinstance(result, ReadResult)
+    assert_samples_read_or_refused(
+        composer_lock.read, sample_dir(), lambda path: path.name.startswith(("not-", "null"))
+    )
 
 
 def test_sample_drupal() -> None:

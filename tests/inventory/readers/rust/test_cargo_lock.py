@@ -10,7 +10,13 @@ from garrison.inventory.readers.base import ReaderError, ReadResult
 from garrison.inventory.readers.rust import cargo_lock
 from garrison.model import Gap, ScanWarning
 from tests.conftest import shared_path
-from tests.inventory.readers.helpers import data_file, rows, shared_file, source
+from tests.inventory.readers.helpers import (
+    assert_samples_read_or_refused,
+    data_file,
+    rows,
+    shared_file,
+    source,
+)
 
 CRATES_IO = "registry+https://github.com/rust-lang/crates.io-index"
 
@@ -141,13 +147,9 @@ def sample_dir() -> Path:
 
 
 def test_every_sample_reads_or_fails_cleanly() -> None:
-    for path in sorted(sample_dir().iterdir()):
-        try:
-            result = cargo_lock.read(shared_file(path))
-        except ReaderError:
-            assert path.name.startswith("not-"), path
-        else:
-            assert isinstance(result, ReadResult)
+    assert_samples_read_or_refused(
+        cargo_lock.read, sample_dir(), lambda path: path.name.startswith("not-")
+    )
 
 
 @pytest.mark.parametrize(
