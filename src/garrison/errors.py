@@ -70,3 +70,15 @@ class ImageError(InputError):
 
 class RegistryError(GarrisonError):
     """A registry refused, failed, timed out or answered something unusable."""
+
+
+class SecretsError(InputError):
+    """The secret scanner cannot run as asked (bad detector file, bad exclude, bad salt)."""
+
+
+class HistoryError(InputError):
+    """A git history cannot be read (not a repository, unknown ref, git missing or failing)."""
+
+
+class SastError(InputError):
+    """A code analyzer cannot run or its output (e.g. a SARIF file) cannot be used."""

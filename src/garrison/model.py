@@ -45,6 +45,7 @@ class Location:
     path: str
     line: int | None = None
     end_line: int | None = None  # last line of the offending range, when known
+    column: int | None = None  # 1-based column of the first character, when known
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +73,14 @@ class Component:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One problem. `kind` says which scanner found it ('vulnerability', ...)."""
+    """One problem. `kind` says which scanner found it ('vulnerability', 'misconfiguration',
+    'secret', 'sast', ...).
+
+    `fingerprint` is a stable identity that survives line shifts (secrets: a salted hash of
+    detector and secret, never the secret); `preview` is a redacted excerpt that never holds
+    a whole secret; `tool` names the analyzer a SAST finding came from ('bandit', 'semgrep',
+    a SARIF driver name) and `confidence` its confidence ('high', 'medium', 'low').
+    """
 
     kind: str
     id: str
@@ -86,6 +94,10 @@ class Finding:
     fixed_versions: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
     version_unknown: bool = False
+    fingerprint: str | None = None
+    preview: str | None = None
+    tool: str | None = None
+    confidence: str | None = None
 
 
 class Gap(enum.StrEnum):

@@ -152,7 +152,7 @@ def test_scan_misconfig_without_a_database(
             "kind": "misconfiguration", "id": "ACME-K8S-001", "aliases": [], "severity": "HIGH",
             "cvss_score": None, "cvss_vector": None, "summary": "Host network",
             "version_unknown": False, "fixed_versions": [], "references": [],
-            "location": {"path": "pod.yaml", "line": 6, "end_line": 6},
+            "location": {"path": "pod.yaml", "line": 6, "end_line": 6, "column": None},
         }
     ]  # fmt: skip
     assert code == 1  # HIGH blocks under the default policy

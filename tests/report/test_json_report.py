@@ -45,7 +45,7 @@ def test_document_is_exact_and_valid() -> None:
             "cvss_score": 7.5, "cvss_vector": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H",
             "summary": "bad", "version_unknown": False, "fixed_versions": ["1.1"],
             "references": ["https://x"],
-            "location": {"path": "req.txt", "line": 3, "end_line": None},
+            "location": {"path": "req.txt", "line": 3, "end_line": None, "column": None},
             "package": {"ecosystem": "PyPI", "name": "six", "version": "1.0",
                         "purl": "pkg:pypi/six@1.0"},
         }
@@ -65,7 +65,12 @@ def test_misconfiguration_findings_carry_a_line_range() -> None:
     jsonschema.Draft202012Validator(SCHEMA).validate(document)
     (emitted,) = document["findings"]
     assert emitted["kind"] == "misconfiguration"
-    assert emitted["location"] == {"path": "k8s/web.yaml", "line": 12, "end_line": 15}
+    assert emitted["location"] == {
+        "path": "k8s/web.yaml",
+        "line": 12,
+        "end_line": 15,
+        "column": None,
+    }
     assert "package" not in emitted
 
 

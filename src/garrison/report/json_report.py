@@ -97,7 +97,12 @@ def _finding(finding: Finding) -> dict[str, Any]:
             "path": location.path,
             "line": location.line,
             "end_line": location.end_line,
+            "column": location.column,
         }
+    for key in ("fingerprint", "preview", "tool", "confidence"):
+        value = getattr(finding, key)
+        if value is not None:
+            document[key] = value
     if finding.component is not None:
         document["package"] = _package(finding.component)
     return document
