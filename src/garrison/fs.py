@@ -134,6 +134,26 @@ class Walk:
             return None
 
 
+@dataclass(frozen=True)
+class WalkedTree:
+    """One walk of a directory, shared by every scanner of a scan (the tree is read once).
+
+    `walk` keeps the walk's warnings and its `read_inside`; `entries` are its files in order.
+    """
+
+    walk: Walk
+    entries: tuple[Entry, ...]
+
+    @classmethod
+    def of(cls, root: Path, excludes: Sequence[str] = ()) -> WalkedTree:
+        walk = Walk(root, excludes)
+        return cls(walk, tuple(walk.files()))
+
+    def without_top(self, names: frozenset[str]) -> tuple[Entry, ...]:
+        """The entries minus those under the given top-level names (e.g. `.garrison`)."""
+        return tuple(e for e in self.entries if not (e.rel.parts and e.rel.parts[0] in names))
+
+
 def read_file(path: str, limit: int) -> bytes:
     """Read at most `limit` bytes (callers check the size first; this bounds memory)."""
     with open(path, "rb") as handle:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from garrison.errors import InputError
+from garrison.fs import WalkedTree
 from garrison.model import Finding, Inventory, ScanResult, ScanWarning
 from garrison.perf import gc_paused
 from garrison.targets import TargetOptions, inventory_of
@@ -36,6 +37,7 @@ def run_scan(
 ) -> ScanResult:
     """Run the requested scanners; `advisories` is needed only for "vuln"."""
     options = options or TargetOptions()
+    tree = _shared_tree(Path(target), options)
     iac_target = _iac_target(Path(target), options) if "misconfig" in scanners else None
     if "misconfig" in scanners and iac_target is None:
         if "vuln" not in scanners:
@@ -47,12 +49,12 @@ def run_scan(
     if "vuln" in scanners:
         if advisories is None:
             raise InputError("the vuln scanner needs the vulnerability database")
-        inventory, vuln_notes = _vulnerabilities(target, advisories, options, iac_target)
+        inventory, vuln_notes = _vulnerabilities(target, advisories, options, iac_target, tree)
         findings, warnings, notes = inventory.findings, inventory.warnings, notes + vuln_notes
     if iac_target is not None:
         from garrison.iac.scanner import scan_misconfig
 
-        found = scan_misconfig(iac_target, excludes=options.excludes)
+        found = scan_misconfig(iac_target, excludes=options.excludes, tree=tree)
         findings += found.findings
         if found.network:
             notes += (f"NetworkPolicy view (zero trust):\n{found.network.rstrip()}",)
@@ -67,13 +69,25 @@ def run_scan(
     )
 
 
+def _shared_tree(path: Path, options: TargetOptions) -> WalkedTree | None:
+    """A source directory is walked once for every scanner (not an OCI layout or a rootfs,
+    which are images and systems, read by their own rules)."""
+    if options.rootfs or not path.is_dir() or (path / "oci-layout").is_file():
+        return None
+    return WalkedTree.of(path, options.excludes)
+
+
 def _vulnerabilities(
-    target: str | Path, advisories: AdvisorySource, options: TargetOptions, iac: Path | None
+    target: str | Path,
+    advisories: AdvisorySource,
+    options: TargetOptions,
+    iac: Path | None,
+    tree: WalkedTree | None,
 ) -> tuple[Inventory, tuple[str, ...]]:
     """The inventory with matched findings added; a single IaC file has no components."""
     try:
         with gc_paused():
-            inventory = inventory_of(target, options)
+            inventory = inventory_of(target, options, tree)
             matched = match_components(inventory.components, advisories)
     except InputError:
         if iac is None or iac.is_dir():

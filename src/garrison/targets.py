@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from garrison.errors import InputError
+from garrison.fs import WalkedTree
 from garrison.image.facts import GoldenImage
 from garrison.inventory.collect import inventory_of_lockfile, inventory_of_tree
 from garrison.model import Inventory
@@ -33,8 +34,11 @@ class TargetOptions:
     notes: list[str] = field(default_factory=list)
 
 
-def inventory_of(target: str | Path, options: TargetOptions | None = None) -> Inventory:
-    """Components of a target (see the module docstring for how the kind is decided)."""
+def inventory_of(
+    target: str | Path, options: TargetOptions | None = None, tree: WalkedTree | None = None
+) -> Inventory:
+    """Components of a target (see the module docstring for how the kind is decided); a
+    directory already walked for the scan is passed as `tree` and not walked again."""
     options = options or TargetOptions()
     path = Path(target)
     if options.rootfs:
@@ -42,7 +46,7 @@ def inventory_of(target: str | Path, options: TargetOptions | None = None) -> In
     if path.is_dir():
         if (path / "oci-layout").is_file():
             return _archive(path, options)
-        return inventory_of_tree(path, options.excludes)
+        return inventory_of_tree(path, options.excludes, tree=tree)
     if path.exists():
         return _file(path, options)
     return _reference(str(target), options)

@@ -11,7 +11,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from garrison.errors import GarrisonError
-from garrison.fs import Entry, Walk, read_file
+from garrison.fs import Entry, Walk, WalkedTree, read_file
 from garrison.iac import loaders
 from garrison.iac.engine import Check, check_resources
 from garrison.iac.model import LoadResult, Resource
@@ -50,16 +50,18 @@ def scan_misconfig(
     checks: Sequence[Check] | None = None,
     excludes: Sequence[str] = (),
     candidates: Sequence[Any] | None = None,
+    tree: WalkedTree | None = None,
 ) -> MisconfigResult:
-    """Misconfigurations under a directory, or in one file. Without `checks`: the built-in,
-    the target's `.garrison/checks/` and the plugin checks."""
+    """Misconfigurations under a directory (walked here, or the scan's shared `tree`), or in
+    one file. Without `checks`: the built-in, the target's `.garrison/checks/` and the
+    plugin checks."""
     if checks is None:
         checks = load_checks(target if target.is_dir() else None)
     candidates = loaders.LOADERS if candidates is None else candidates
     collector = _Collector(checks)
     if target.is_dir():
-        walk = Walk(target, excludes, skip_top=frozenset({REPO_DIR[0]}))
-        entries = list(walk.files())
+        tree = tree or WalkedTree.of(target, excludes)
+        walk, entries = tree.walk, list(tree.without_top(frozenset({REPO_DIR[0]})))
         rendered = _render_kustomizations(target, entries, candidates, collector)
     else:
         walk = Walk(target.parent)

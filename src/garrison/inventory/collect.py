@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from garrison.errors import GarrisonError
-from garrison.fs import Entry, Walk, read_file, read_head
+from garrison.fs import Entry, Walk, WalkedTree, read_file, read_head
 from garrison.inventory.manifests import unknown_manifest_warnings
 from garrison.inventory.readers import READERS
 from garrison.inventory.readers.base import DEFAULT_MAX_BYTES, Reader, ReadResult, SourceFile
@@ -153,15 +153,19 @@ def _failed(rel: str, message: str) -> ReadResult:
 
 
 def inventory_of_tree(
-    root: Path, excludes: Sequence[str] = (), readers: Sequence[Reader] = READERS
+    root: Path,
+    excludes: Sequence[str] = (),
+    readers: Sequence[Reader] = READERS,
+    tree: WalkedTree | None = None,
 ) -> Inventory:
-    """Every component under a directory."""
-    walk = Walk(root, excludes)
+    """Every component under a directory (walked here, or the scan's shared `tree`)."""
+    tree = tree or WalkedTree.of(root, excludes)
+    walk = tree.walk
     claimer = Claimer(readers)
     assembler = Assembler()
     unclaimed: list[PurePosixPath] = []
     claimed: list[PurePosixPath] = []
-    for entry in walk.files():
+    for entry in tree.entries:
         reader = claimer.claim(entry.rel) or claimer.sniff(entry)
         if reader is None:
             unclaimed.append(entry.rel)
