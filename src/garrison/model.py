@@ -72,6 +72,15 @@ class Component:
 
 
 @dataclass(frozen=True, slots=True)
+class Commit:
+    """The git commit that introduced a finding (history scans, diff mode)."""
+
+    id: str  # full object id
+    author: str  # "Name <email>"
+    date: str  # ISO 8601, the author date
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem. `kind` says which scanner found it ('vulnerability', 'misconfiguration',
     'secret', 'sast', ...).
@@ -80,6 +89,8 @@ class Finding:
     detector and secret, never the secret); `preview` is a redacted excerpt that never holds
     a whole secret; `tool` names the analyzer a SAST finding came from ('bandit', 'semgrep',
     a SARIF driver name) and `confidence` its confidence ('high', 'medium', 'low').
+    `introduced` is the commit that brought it in and `present_at_head` whether it is still
+    in the checked-out tree, when a history scan can tell.
     """
 
     kind: str
@@ -98,6 +109,8 @@ class Finding:
     preview: str | None = None
     tool: str | None = None
     confidence: str | None = None
+    introduced: Commit | None = None
+    present_at_head: bool | None = None
 
 
 class Gap(enum.StrEnum):

@@ -5,7 +5,16 @@ from datetime import UTC, datetime
 
 import jsonschema
 
-from garrison.model import Component, Finding, Gap, Location, ScanResult, ScanWarning, Severity
+from garrison.model import (
+    Commit,
+    Component,
+    Finding,
+    Gap,
+    Location,
+    ScanResult,
+    ScanWarning,
+    Severity,
+)
 from garrison.policy import default_gate
 from garrison.report import json_report
 from tests.conftest import REPO
@@ -79,3 +88,42 @@ def test_misconfiguration_findings_need_a_located_line() -> None:
     document = json.loads(json_report.render(ScanResult("r", (), (finding,)), default_gate([])))
     errors = list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(document))
     assert errors  # a misconfiguration always points at lines
+
+
+def test_secret_findings_carry_column_fingerprint_preview_and_history() -> None:
+    finding = Finding(
+        "secret", "aws-access-key-id", "AWS access key id", Severity.HIGH,
+        location=Location("app/settings.py", 4, 4, 15), fingerprint="gfp1:" + "ab" * 16,
+        preview='AWS_KEY = "AKIA****"',
+        introduced=Commit("c" * 40, "Ann <ann@example.org>", "2026-01-02T03:04:05+00:00"),
+        present_at_head=False,
+    )  # fmt: skip
+    tool = Finding("sast", "B602", "shell=True", Severity.HIGH, tool="bandit", confidence="high")
+    result = ScanResult("repo", (), (finding, tool))
+    document = json.loads(json_report.render(result, default_gate([finding])))
+    jsonschema.Draft202012Validator(SCHEMA).validate(document)
+    by_kind = {emitted["kind"]: emitted for emitted in document["findings"]}
+    secret, sast = by_kind["secret"], by_kind["sast"]
+    assert secret["location"] == {"path": "app/settings.py", "line": 4, "end_line": 4, "column": 15}
+    assert (secret["fingerprint"], secret["preview"]) == (
+        "gfp1:" + "ab" * 16,
+        'AWS_KEY = "AKIA****"',
+    )
+    assert secret["introduced"] == {
+        "commit": "c" * 40, "author": "Ann <ann@example.org>", "date": "2026-01-02T03:04:05+00:00"
+    }  # fmt: skip
+    assert secret["present_at_head"] is False
+    assert (sast["tool"], sast["confidence"]) == ("bandit", "high")
+
+
+def test_secret_findings_need_a_fingerprint_and_sast_a_tool() -> None:
+    bare = (
+        Finding("secret", "x", "x", Severity.LOW, location=Location("f", 1, 1, 1), preview="p"),
+        Finding("sast", "B1", "x", Severity.LOW),
+    )
+    document = json.loads(json_report.render(ScanResult("r", (), bare), default_gate([])))
+    errors = list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(document))
+    assert sorted(error.message for error in errors) == [
+        "'fingerprint' is a required property",
+        "'tool' is a required property",
+    ]

@@ -103,6 +103,11 @@ def _finding(finding: Finding) -> dict[str, Any]:
         value = getattr(finding, key)
         if value is not None:
             document[key] = value
+    if finding.introduced is not None:
+        commit = finding.introduced
+        document["introduced"] = {"commit": commit.id, "author": commit.author, "date": commit.date}
+    if finding.present_at_head is not None:
+        document["present_at_head"] = finding.present_at_head
     if finding.component is not None:
         document["package"] = _package(finding.component)
     return document
