@@ -18,3 +18,23 @@ def test_table_names_the_package_or_the_file_and_lines() -> None:
     assert "six" in text and "1.1" in text
     assert "deploy.yaml:54-57" in text
     assert text.rstrip().endswith("FAIL: 1 finding(s) at HIGH or above (default policy)")
+
+
+def test_table_shows_secret_column_preview_history_and_the_analyzer() -> None:
+    from garrison.model import Commit
+
+    findings = (
+        Finding("secret", "aws-access-key-id", "AWS access key id", Severity.HIGH,
+                location=Location("app/settings.py", 4, 4, 15), fingerprint="gfp1:00",
+                preview='KEY = "AKIA****"',
+                introduced=Commit("c" * 40, "Ann <ann@example.org>", "2026-01-02T03:04:05Z"),
+                present_at_head=False),
+        Finding("sast", "B602", "subprocess with shell=True", Severity.LOW,
+                location=Location("run.py", 9), tool="bandit"),
+    )  # fmt: skip
+    text = table.render(ScanResult("app", (), findings), default_gate(findings))
+    assert "app/settings.py:4:15" in text
+    assert 'KEY = "AKIA****"' in text
+    assert "introduced cccccccccccc by Ann" in text  # the cell wraps after this
+    assert "<ann@example.org> on 2026-01-02 (not at" in text
+    assert "[bandit] subprocess with shell=True" in text

@@ -37,7 +37,7 @@ def render(result: ScanResult, verdict: Verdict) -> str:
             component.name if component else _where(finding),
             version,
             ", ".join(finding.fixed_versions) or "-",
-            finding.summary[:90],
+            _summary(finding),
             style=_STYLE[finding.severity],
         )
     console.print(table)
@@ -53,6 +53,19 @@ def render(result: ScanResult, verdict: Verdict) -> str:
     return buffer.getvalue()
 
 
+def _summary(finding: Finding) -> str:
+    """The summary, with the analyzer's name, the redacted excerpt and where it came from."""
+    text = f"[{finding.tool}] {finding.summary}" if finding.tool else finding.summary
+    text = text[:90]
+    if finding.preview:
+        text += f"\n{finding.preview[:100]}"
+    if finding.introduced is not None:
+        commit = finding.introduced
+        state = "still at HEAD" if finding.present_at_head else "not at HEAD"
+        text += f"\nintroduced {commit.id[:12]} by {commit.author} on {commit.date[:10]} ({state})"
+    return text
+
+
 def _where(finding: Finding) -> str:
     """file:line[-end] of a finding that is not about a package."""
     location = finding.location
@@ -63,4 +76,5 @@ def _where(finding: Finding) -> str:
     end = (
         f"-{location.end_line}" if location.end_line and location.end_line != location.line else ""
     )
-    return f"{location.path}:{location.line}{end}"
+    column = f":{location.column}" if location.column and not end else ""
+    return f"{location.path}:{location.line}{column}{end}"
