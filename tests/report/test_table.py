@@ -29,7 +29,7 @@ def test_table_shows_secret_column_preview_history_and_the_analyzer() -> None:
                 preview='KEY = "AKIA****"',
                 introduced=Commit("c" * 40, "Ann <ann@example.org>", "2026-01-02T03:04:05Z"),
                 present_at_head=False),
-        Finding("sast", "B602", "subprocess with shell=True", Severity.LOW,
+        Finding("sast", "B602", "shell=True", Severity.LOW,
                 location=Location("run.py", 9), tool="bandit"),
     )  # fmt: skip
     text = table.render(ScanResult("app", (), findings), default_gate(findings))
@@ -37,4 +37,4 @@ def test_table_shows_secret_column_preview_history_and_the_analyzer() -> None:
     assert 'KEY = "AKIA****"' in text
     assert "introduced cccccccccccc by Ann" in text  # the cell wraps after this
     assert "<ann@example.org> on 2026-01-02 (not at" in text
-    assert "[bandit] subprocess with shell=True" in text
+    assert "[bandit] shell=True" in text
