@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from garrison.model import Finding, ScanResult, Severity
@@ -34,10 +35,10 @@ def render(result: ScanResult, verdict: Verdict) -> str:
         table.add_row(
             finding.severity.name,
             "\n".join((finding.id, *finding.aliases[:3])),
-            component.name if component else _where(finding),
+            escape(component.name if component else _where(finding)),
             version,
             ", ".join(finding.fixed_versions) or "-",
-            _summary(finding),
+            escape(_summary(finding)),  # file text must never be read as rich markup
             style=_STYLE[finding.severity],
         )
     console.print(table)
