@@ -38,3 +38,11 @@ def test_table_shows_secret_column_preview_history_and_the_analyzer() -> None:
     assert "introduced cccccccccccc by Ann" in text  # the cell wraps after this
     assert "<ann@example.org> on 2026-01-02 (not at" in text
     assert "[bandit] shell=True" in text
+
+
+def test_file_names_and_messages_are_not_rich_markup() -> None:
+    from garrison.model import ScanWarning
+
+    warning = ScanWarning("[red]x[/red].yaml", "bad [bold]input[/bold]")
+    text = table.render(ScanResult("app", (), (), (warning,)), default_gate(()))
+    assert "warning: [red]x[/red].yaml: bad [bold]input[/bold]" in text

@@ -43,9 +43,9 @@ def render(result: ScanResult, verdict: Verdict) -> str:
         )
     console.print(table)
     for warning in result.warnings:
-        console.print(f"warning: {warning.source}: {warning.message}")
+        console.print(escape(f"warning: {warning.source}: {warning.message}"))
     for note in result.notes:
-        console.print(f"note: {note}")
+        console.print(escape(f"note: {note}"))
     partial = " (PARTIAL: see warnings)" if result.partial else ""
     console.print(
         f"{len(result.components)} components, {len(result.findings)} findings{partial}. "
