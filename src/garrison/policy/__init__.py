@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from garrison.model import Finding, Severity
+from garrison.policy.verdict import Notice, NoticeKind, SuppressedBy, Suppression, Verdict
 
 DEFAULT_FAIL_AT = Severity.HIGH
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    passed: bool
-    reason: str
-    blocking: tuple[Finding, ...] = ()
 
 
 def default_gate(findings: Iterable[Finding], fail_at: Severity = DEFAULT_FAIL_AT) -> Verdict:
@@ -27,3 +20,14 @@ def default_gate(findings: Iterable[Finding], fail_at: Severity = DEFAULT_FAIL_A
             blocking,
         )
     return Verdict(True, f"no findings at {fail_at.name} or above (default policy)")
+
+
+__all__ = [
+    "DEFAULT_FAIL_AT",
+    "Notice",
+    "NoticeKind",
+    "SuppressedBy",
+    "Suppression",
+    "Verdict",
+    "default_gate",
+]
