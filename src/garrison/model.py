@@ -90,7 +90,9 @@ class Finding:
     a whole secret; `tool` names the analyzer a SAST finding came from ('bandit', 'semgrep',
     a SARIF driver name) and `confidence` its confidence ('high', 'medium', 'low').
     `introduced` is the commit that brought it in and `present_at_head` whether it is still
-    in the checked-out tree, when a history scan can tell.
+    in the checked-out tree, when a history scan can tell. `inline_ignore` is set (to the
+    comment's reason, possibly "") when a `garrison:ignore[...]` comment names this finding:
+    scanners report such findings marked, and the policy gate decides whether they count.
     """
 
     kind: str
@@ -111,6 +113,7 @@ class Finding:
     confidence: str | None = None
     introduced: Commit | None = None
     present_at_head: bool | None = None
+    inline_ignore: str | None = None
 
 
 class Gap(enum.StrEnum):
