@@ -82,3 +82,7 @@ class HistoryError(InputError):
 
 class SastError(InputError):
     """A code analyzer cannot run or its output (e.g. a SARIF file) cannot be used."""
+
+
+class PolicyError(InputError):
+    """A policy file, baseline or VEX document cannot be used (one line: FILE:LINE: key: why)."""
