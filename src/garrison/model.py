@@ -193,6 +193,7 @@ class ScanResult:
     warnings: tuple[ScanWarning, ...] = field(default=())
     notes: tuple[str, ...] = field(default=())
     image: ImageFacts | None = None
+    timings: tuple[tuple[str, float], ...] = ()  # (phase, seconds): walk, vuln, misconfig...
 
     @property
     def partial(self) -> bool:

@@ -153,6 +153,7 @@ def test_scan_misconfig_without_a_database(
             "cvss_score": None, "cvss_vector": None, "summary": "Host network",
             "version_unknown": False, "fixed_versions": [], "references": [],
             "location": {"path": "pod.yaml", "line": 6, "end_line": 6, "column": None},
+            "blocking": True, "fingerprint": "gfp1:1b54f2cf6604514a0fb26826e5c9663f",
         }
     ]  # fmt: skip
     assert code == 1  # HIGH blocks under the default policy

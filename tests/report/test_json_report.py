@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import jsonschema
 
+from garrison.fingerprints import fingerprint_of
 from garrison.model import (
     Commit,
     Component,
@@ -15,9 +16,17 @@ from garrison.model import (
     ScanWarning,
     Severity,
 )
-from garrison.policy import default_gate
-from garrison.report import json_report
+from garrison.policy import NoticeKind, SuppressedBy, Verdict, default_gate
+from garrison.report import FORMATS, json_report
 from tests.conftest import REPO
+from tests.report.cases import (
+    AWS_KEY_ID,
+    LICENSE,
+    LODASH_INJECTION,
+    check_golden,
+    mixed_result,
+    mixed_verdict,
+)
 
 SCHEMA = json.loads((REPO / "src" / "garrison" / "schemas" / "report.schema.json").read_text())
 
@@ -55,6 +64,7 @@ def test_document_is_exact_and_valid() -> None:
             "summary": "bad", "version_unknown": False, "fixed_versions": ["1.1"],
             "references": ["https://x"],
             "location": {"path": "req.txt", "line": 3, "end_line": None, "column": None},
+            "blocking": True, "fingerprint": fingerprint_of(finding),
             "package": {"ecosystem": "PyPI", "name": "six", "version": "1.0",
                         "purl": "pkg:pypi/six@1.0"},
         }
@@ -116,14 +126,72 @@ def test_secret_findings_carry_column_fingerprint_preview_and_history() -> None:
     assert (sast["tool"], sast["confidence"]) == ("bandit", "high")
 
 
-def test_secret_findings_need_a_fingerprint_and_sast_a_tool() -> None:
+def test_sast_findings_need_a_tool_and_every_finding_gets_a_fingerprint() -> None:
     bare = (
         Finding("secret", "x", "x", Severity.LOW, location=Location("f", 1, 1, 1), preview="p"),
         Finding("sast", "B1", "x", Severity.LOW),
     )
     document = json.loads(json_report.render(ScanResult("r", (), bare), default_gate([])))
     errors = list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(document))
-    assert sorted(error.message for error in errors) == [
-        "'fingerprint' is a required property",
-        "'tool' is a required property",
-    ]
+    assert [error.message for error in errors] == ["'tool' is a required property"]
+    prints = {f["id"]: f["fingerprint"] for f in document["findings"]}
+    assert prints == {f.id: fingerprint_of(f) for f in bare}
+    (without,) = [dict(f) for f in document["findings"] if f["kind"] == "secret"]
+    del without["fingerprint"]
+    secret_schema = {"$defs": SCHEMA["$defs"], "$ref": "#/$defs/finding"}
+    errors = list(jsonschema.Draft202012Validator(secret_schema).iter_errors(without))
+    assert [error.message for error in errors] == ["'fingerprint' is a required property"]
+
+
+def test_golden_and_valid() -> None:
+    text = FORMATS["json"](mixed_result(), mixed_verdict())
+    jsonschema.Draft202012Validator(SCHEMA).validate(json.loads(text))
+    assert AWS_KEY_ID not in text
+    check_golden("report.json", text)
+
+
+def test_schema_enums_match_the_policy_model() -> None:
+    suppressed = SCHEMA["properties"]["suppressed"]["items"]["properties"]
+    assert suppressed["by"]["enum"] == [by.value for by in SuppressedBy]
+    notice = SCHEMA["properties"]["notices"]["items"]["properties"]
+    assert notice["kind"]["enum"] == [kind.value for kind in NoticeKind]
+
+
+def test_suppressed_findings_and_notices() -> None:
+    document = json_report.to_document(mixed_result(), mixed_verdict())
+    assert document["generated_at"] == "2026-01-02T03:04:05+00:00"  # SOURCE_DATE_EPOCH
+    assert document["summary"]["findings"] == 9  # open findings only
+    assert sum(document["summary"]["by_severity"].values()) == 9
+    assert [(s["by"], s["finding"]["id"]) for s in document["suppressed"]] == [
+        ("vex", "GHSA-jfh8-c2jp-5v3q"), ("inline", "B602"), ("baseline", "GAR-K8S-002"),
+        ("exception", "GHSA-35jh-r3h4-6jhm"),
+    ]  # fmt: skip
+    exception = document["suppressed"][3]
+    assert {k: v for k, v in exception.items() if k != "finding"} == {
+        "by": "exception", "ref": "garrison.yaml:14 (exceptions[0])",
+        "reason": "only used by the build, never shipped", "owner": "web-team",
+        "expires": "2026-03-01",
+    }  # fmt: skip
+    assert exception["finding"]["fingerprint"] == fingerprint_of(LODASH_INJECTION)
+    assert exception["finding"]["blocking"] is False
+    inline = document["suppressed"][1]["finding"]
+    assert inline["inline_ignore"] == "input is a constant"
+    assert document["notices"][0] == {
+        "kind": "expired", "message": "exception 2 (CVE-2020-1234) expired on 2025-12-31",
+        "ref": "garrison.yaml:22",
+    }  # fmt: skip
+    assert [f["id"] for f in document["findings"] if f["blocking"]] == [
+        "GHSA-2gwj-7jmv-h26r", "EOL-debian-10", "GAR-K8S-001", "GAR-K8S-001",
+        "aws-access-key-id", "GAR-LIC-DENIED",
+    ]  # fmt: skip
+
+
+def test_licence_findings_are_valid_and_need_their_package() -> None:
+    result = ScanResult("r", (), (LICENSE,))
+    document = json_report.to_document(result, Verdict(False, "x", (LICENSE,)))
+    jsonschema.Draft202012Validator(SCHEMA).validate(document)
+    (emitted,) = document["findings"]
+    assert (emitted["kind"], emitted["package"]["purl"]) == ("license", "pkg:npm/gpl-lib@2.0.0")
+    del emitted["package"]
+    errors = list(jsonschema.Draft202012Validator(SCHEMA).iter_errors(document))
+    assert [error.message for error in errors] == ["'package' is a required property"]

@@ -46,3 +46,46 @@ def test_file_names_and_messages_are_not_rich_markup() -> None:
     warning = ScanWarning("[red]x[/red].yaml", "bad [bold]input[/bold]")
     text = table.render(ScanResult("app", (), (), (warning,)), default_gate(()))
     assert "warning: [red]x[/red].yaml: bad [bold]input[/bold]" in text
+
+
+def test_golden() -> None:
+    from tests.report.cases import AWS_KEY_ID, check_golden, mixed_result, mixed_verdict
+
+    text = table.render(mixed_result(), mixed_verdict())
+    assert AWS_KEY_ID not in text
+    check_golden("report.table.txt", text)
+
+
+def test_a_table_per_kind_most_severe_first_then_notices_and_suppressed() -> None:
+    from tests.report.cases import mixed_result, mixed_verdict
+
+    lines = [line.strip() for line in table.render(mixed_result(), mixed_verdict()).splitlines()]
+    titles = [line for line in lines if " in shop: " in line]
+    assert titles == [
+        "Vulnerabilities in shop: 2", "End of life in shop: 1", "Licences in shop: 1",
+        "Misconfigurations in shop: 3", "Secrets in shop: 1", "Code (SAST) in shop: 1",
+    ]  # fmt: skip
+    rows = [line for line in lines if line.startswith("│ ") and "GAR-" in line]
+    assert [row.split("│")[1].strip() for row in rows] == ["HIGH", "HIGH", "HIGH", "MEDIUM"]
+    assert "│ BLOCKS   │" in "\n".join(lines)
+    assert lines[-7:] == [
+        "warning: go.mod: cannot parse: unexpected token",
+        "note: misconfig: kustomize overlays were not rendered",
+        "expired: exception 2 (CVE-2020-1234) expired on 2025-12-31 (garrison.yaml:22)",
+        "expiring: exception 0 (GHSA-35jh-r3h4-6jhm) expires on 2026-01-10 (garrison.yaml:14)",
+        "stale: exception 3 (GAR-K8S-009) matches no finding: remove it (garrison.yaml:30)",
+        "4 finding(s) suppressed (1 by exception, 1 by vex, 1 by baseline, 1 by inline).",
+        "5 components, 9 findings (6 blocking) (PARTIAL: see warnings). FAIL: 6 finding(s) block "
+        "(policy garrison.yaml)",
+    ]
+    assert "3.2.14, 4.0.6" in "\n".join(lines)  # fixed versions kept
+    assert "GHSA-jfh8-c2jp-5v3q" not in "\n".join(lines)  # suppressed: counted, not listed
+
+
+def test_no_findings() -> None:
+    text = table.render(ScanResult("app", (), ()), default_gate(()))
+    assert text.splitlines() == [
+        "garrison: app: no findings",
+        "0 components, 0 findings (0 blocking). "
+        "PASS: no findings at HIGH or above (default policy)",
+    ]

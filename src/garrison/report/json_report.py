@@ -1,15 +1,22 @@
-"""The JSON report (schema: garrison/schemas/report.schema.json)."""
+"""The JSON report (schema: garrison/schemas/report.schema.json).
+
+`findings` are the open findings (each says whether it blocks, and its fingerprint:
+fingerprints.fingerprint_of); `suppressed` the ones the policy set aside, with by what;
+`notices` what the policy wants people to see. The summary counts open findings.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from garrison import __version__, jsontext
+from garrison import jsontext
+from garrison.fingerprints import fingerprints
 from garrison.image.facts import image_age
 from garrison.model import Component, Finding, ImageFacts, ScanResult, Severity
-from garrison.policy import Verdict
+from garrison.policy import Suppression, Verdict
+from garrison.report.common import generation_time, split, tool_version
 
 NAME = "json"
 SCHEMA_ID = "https://garrison.dev/schemas/report-1.json"
@@ -22,13 +29,17 @@ def render(result: ScanResult, verdict: Verdict, now: datetime | None = None) ->
 def to_document(
     result: ScanResult, verdict: Verdict, now: datetime | None = None
 ) -> dict[str, Any]:
-    when = (now or datetime.now(UTC)).isoformat(timespec="seconds")
-    counts = Counter(f.severity.name for f in result.findings)
+    now = now or generation_time()
+    parts = split(result, verdict)
+    open_findings = sorted(parts.open, key=_order)
+    suppressed = sorted(parts.suppressed, key=lambda s: _order(s.finding))
+    prints = fingerprints([*open_findings, *(s.finding for s in suppressed)])
+    counts = Counter(f.severity.name for f in open_findings)
     return {
         "$schema": SCHEMA_ID,
-        "tool": {"name": "garrison", "version": __version__},
+        "tool": {"name": "garrison", "version": tool_version()},
         "target": result.target,
-        "generated_at": when,
+        "generated_at": now.isoformat(timespec="seconds"),
         "partial": result.partial,
         "warnings": [
             {"source": w.source, "line": w.line, "gap": w.gap.value, "message": w.message}
@@ -37,12 +48,32 @@ def to_document(
         "notes": list(result.notes),
         "summary": {
             "components": len(result.components),
-            "findings": len(result.findings),
+            "findings": len(open_findings),
             "by_severity": {s.name: counts.get(s.name, 0) for s in reversed(Severity)},
         },
         "verdict": {"passed": verdict.passed, "reason": verdict.reason},
-        "image": _image(result.image, now or datetime.now(UTC)),
-        "findings": [_finding(f) for f in sorted(result.findings, key=_order)],
+        "image": _image(result.image, now),
+        "findings": [
+            _finding(f, prints[i], blocking=parts.is_blocking(f))
+            for i, f in enumerate(open_findings)
+        ],
+        "suppressed": [
+            _suppressed(s, prints[len(open_findings) + i]) for i, s in enumerate(suppressed)
+        ],
+        "notices": [
+            {"kind": n.kind.value, "message": n.message, "ref": n.ref} for n in verdict.notices
+        ],
+    }
+
+
+def _suppressed(suppression: Suppression, fingerprint: str) -> dict[str, Any]:
+    return {
+        "finding": _finding(suppression.finding, fingerprint, blocking=False),
+        "by": suppression.by.value,
+        "ref": suppression.ref,
+        "reason": suppression.reason,
+        "owner": suppression.owner,
+        "expires": suppression.expires,
     }
 
 
@@ -77,7 +108,7 @@ def _order(finding: Finding) -> tuple[Any, ...]:
     )
 
 
-def _finding(finding: Finding) -> dict[str, Any]:
+def _finding(finding: Finding, fingerprint: str, *, blocking: bool) -> dict[str, Any]:
     document: dict[str, Any] = {
         "kind": finding.kind,
         "id": finding.id,
@@ -90,6 +121,8 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "fixed_versions": list(finding.fixed_versions),
         "references": list(finding.references),
         "location": None,
+        "blocking": blocking,
+        "fingerprint": fingerprint,
     }
     if finding.location is not None:
         location = finding.location
@@ -99,7 +132,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
             "end_line": location.end_line,
             "column": location.column,
         }
-    for key in ("fingerprint", "preview", "tool", "confidence"):
+    for key in ("preview", "tool", "confidence", "inline_ignore"):
         value = getattr(finding, key)
         if value is not None:
             document[key] = value

@@ -25,7 +25,7 @@ from cyclonedx.model.license import DisjunctiveLicense, LicenseExpression
 
 from garrison import jsontext
 from garrison.model import Component, ImageFacts, Inventory
-from garrison.sbom.base import lay_out, utc
+from garrison.sbom.base import Layout, lay_out, utc
 
 _LICENSES = LicenseFactory()
 _SCHEMA = "http://cyclonedx.org/schema/bom-1.6.schema.json"
@@ -33,6 +33,15 @@ _SCHEMA = "http://cyclonedx.org/schema/bom-1.6.schema.json"
 
 def render_cyclonedx(inventory: Inventory, *, tool_version: str, timestamp: datetime) -> str:
     """The inventory as CycloneDX 1.6 JSON text (2-space indent, trailing newline)."""
+    document, _ = bom_document(inventory, tool_version=tool_version, timestamp=timestamp)
+    return jsontext.dumps(document)
+
+
+def bom_document(
+    inventory: Inventory, *, tool_version: str, timestamp: datetime
+) -> tuple[dict[str, Any], Layout]:
+    """The CycloneDX 1.6 document of the inventory, and the layout it follows (which says
+    each component's bom-ref); the VEX report adds its vulnerabilities to it."""
     layout = lay_out(inventory, tool_version=tool_version, format_name="cyclonedx-1.6")
     metadata: dict[str, Any] = {
         "timestamp": utc(timestamp).isoformat(),
@@ -61,7 +70,7 @@ def render_cyclonedx(inventory: Inventory, *, tool_version: str, timestamp: date
              "assemblies": [layout.root_ref]}
         ],
     }  # fmt: skip
-    return jsontext.dumps(document)
+    return document, layout
 
 
 def _root(ref: str, name: str, image: ImageFacts | None) -> dict[str, Any]:
