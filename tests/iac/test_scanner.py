@@ -136,7 +136,7 @@ def test_a_single_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert not is_iac_file(write(tmp_path, "x.txt", ""))
 
 
-def test_suppressed_findings_are_counted(tmp_path: Path) -> None:
+def test_ignored_findings_are_kept_apart_and_marked(tmp_path: Path) -> None:
     def with_ignores(source: SourceFile) -> LoadResult:
         loaded = load_lines(source)
         resource = loaded.resources[0]
@@ -146,7 +146,8 @@ def test_suppressed_findings_are_counted(tmp_path: Path) -> None:
     write(tmp_path, "a.toy", "user=root\n")
     ignoring = SimpleNamespace(NAME="i", matches=TOY.matches, load=with_ignores)
     result = scan_misconfig(tmp_path, [CHECK], candidates=[ignoring])
-    assert (result.findings, result.suppressed) == ((), 1)
+    assert result.findings == ()
+    assert [(f.id, f.inline_ignore) for f in result.ignored] == [("T-DF-001", "")]
 
 
 def test_kustomizations_replace_the_renderers_plain_files(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ where a check's `fail_if` holds, pointing at the deepest offending field; inline
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from garrison.iac.conditions import Condition, deepest
@@ -57,11 +57,16 @@ class Check:
 
 @dataclass(frozen=True)
 class CheckRun:
-    """Findings, the count of findings suppressed by comments, and checks that crashed."""
+    """Findings, the findings an ignore comment names (marked `inline_ignore`; the policy
+    decides whether they count), and checks that crashed."""
 
     findings: tuple[Finding, ...]
-    suppressed: int = 0
+    ignored: tuple[Finding, ...] = ()
     warnings: tuple[ScanWarning, ...] = ()
+
+    @property
+    def suppressed(self) -> int:
+        return len(self.ignored)
 
 
 def run_checks(resources: Iterable[Resource], checks: Sequence[Check]) -> tuple[Finding, ...]:
@@ -71,8 +76,8 @@ def run_checks(resources: Iterable[Resource], checks: Sequence[Check]) -> tuple[
 
 def check_resources(resources: Iterable[Resource], checks: Sequence[Check]) -> CheckRun:
     findings: list[Finding] = []
+    ignored: list[Finding] = []
     warnings: list[ScanWarning] = []
-    suppressed = 0
     for resource in resources:
         for check in checks:
             if not check.applies_to(resource):
@@ -83,11 +88,12 @@ def check_resources(resources: Iterable[Resource], checks: Sequence[Check]) -> C
                 warnings.append(_crashed(check, resource, exc))
                 continue
             for span in spans:
+                finding = _finding(check, resource, span)
                 if is_suppressed(check.id, span, resource):
-                    suppressed += 1
+                    ignored.append(replace(finding, inline_ignore=""))
                 else:
-                    findings.append(_finding(check, resource, span))
-    return CheckRun(tuple(findings), suppressed, tuple(warnings))
+                    findings.append(finding)
+    return CheckRun(tuple(findings), tuple(ignored), tuple(warnings))
 
 
 def subjects(check: Check, resource: Resource) -> list[tuple[Any, DocPath]]:

@@ -231,10 +231,14 @@ def _namespace(resource: Resource) -> str:
 def _finding(rule: tuple[str, Severity], summary: str, anchor: Resource) -> list[Finding]:
     ident, severity = rule
     span: Span = anchor.span
-    if is_suppressed(ident, span, anchor):
-        return []
     location = Location(anchor.file, span.start, span.end)
-    return [Finding(KIND, ident, summary, severity, location=location, references=(REFERENCE,))]
+    ignored = "" if is_suppressed(ident, span, anchor) else None  # marked; the policy decides
+    return [
+        Finding(
+            KIND, ident, summary, severity, location=location, references=(REFERENCE,),
+            inline_ignore=ignored,
+        )
+    ]  # fmt: skip
 
 
 def _yes(value: bool) -> str:

@@ -28,7 +28,7 @@ class MisconfigResult:
     findings: tuple[Finding, ...]
     warnings: tuple[ScanWarning, ...] = ()
     resources: int = 0  # how many Resources were checked
-    suppressed: int = 0  # findings an ignore comment suppressed
+    ignored: tuple[Finding, ...] = ()  # named by an ignore comment, marked `inline_ignore`
     network: str = ""  # the zero-trust NetworkPolicy table, when Kubernetes objects were seen
 
 
@@ -75,7 +75,9 @@ def scan_misconfig(
             continue
         collector.add(_load(walk, entry, loader))
     collector.warnings.extend(walk.warnings)
-    collector.findings.extend(network_findings(collector.kubernetes))
+    for finding in network_findings(collector.kubernetes):
+        marked = finding.inline_ignore is not None
+        (collector.ignored if marked else collector.findings).append(finding)
     result = collector.result()
     if not collector.kubernetes:
         return result
@@ -132,7 +134,7 @@ class _Collector:
         self.findings: list[Finding] = []
         self.warnings: list[ScanWarning] = []
         self.resources = 0
-        self.suppressed = 0
+        self.ignored: list[Finding] = []
         self.kubernetes: list[Resource] = []
         self._seen: set[tuple[str, str, int | None]] = set()
 
@@ -154,11 +156,11 @@ class _Collector:
         self.kubernetes.extend(r for r in loaded.resources if r.source == "kubernetes")
         self.warnings.extend(run.warnings)
         self.resources += len(loaded.resources)
-        self.suppressed += run.suppressed
+        self.ignored.extend(run.ignored)
 
     def result(self) -> MisconfigResult:
         return MisconfigResult(
-            tuple(self.findings), tuple(self.warnings), self.resources, self.suppressed
+            tuple(self.findings), tuple(self.warnings), self.resources, tuple(self.ignored)
         )
 
 

@@ -14,6 +14,7 @@ from garrison.iac.registry import builtin_checks
 from garrison.iac.scanner import scan_misconfig
 from garrison.iac.selftest import run_check_tests
 from garrison.inventory.readers.base import SourceFile
+from garrison.model import Location
 from tests.conftest import shared_path
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "iac" / "kubernetes"
@@ -103,7 +104,10 @@ def test_shop_findings() -> None:
 
 def test_suppression_is_counted() -> None:
     result = scan_misconfig(DATA / "shop", ours())
-    assert result.suppressed == 1
+    assert [(f.id, f.location, f.inline_ignore) for f in result.ignored] == [
+        ("GAR-K8S-037", Location("deployment.yaml", 52, 52), ""),
+    ]
+    assert all(f.inline_ignore is None for f in result.findings)
 
 
 INSECURE_POD = """\

@@ -1,0 +1,5 @@
+"""The working handler (test fixture)."""
+
+
+def handler(event):
+    return eval(event["expr"])
