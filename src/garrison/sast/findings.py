@@ -1,10 +1,11 @@
 """Hits -> Findings, the same way for every analyzer (pure).
 
 Keeps one hit per tool, rule and place (the same Bandit issue may come from Bandit and
-from a Bandit SARIF file), marks (`inline_ignore`) hits an inline `garrison:ignore` names — the policy decides whether
-they count — and gives each hit its fingerprint (see fingerprint.py): the tool's own stable key, else its snippet, else
-the source line, else (no source at hand) the line number. Bandit's hardcoded-password
-texts quote the password: their summaries are cut before it, whichever way they came.
+from a Bandit SARIF file), sets apart and marks (`inline_ignore`) the hits an inline
+`garrison:ignore` names — the policy decides whether they count — and gives each hit its
+fingerprint (see fingerprint.py): the tool's own stable key, else its snippet, else the
+source line, else (no source at hand) the line number. Bandit's hardcoded-password texts
+quote the password: their summaries are cut before it, whichever way they came.
 """
 
 from __future__ import annotations
