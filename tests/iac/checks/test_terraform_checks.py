@@ -52,6 +52,18 @@ def test_every_check_has_passing_fail_and_pass_tests() -> None:
     assert failed == []
 
 
+def test_retired_ids_are_not_reused() -> None:
+    retired = {
+        ident
+        for name in builtin.CHECK_FILES
+        for line in importlib.resources.files(builtin).joinpath(name).read_text().splitlines()
+        if line.startswith("# retired:")
+        for ident in line.removeprefix("# retired:").replace(",", " ").split()
+    }
+    assert retired == {"GAR-TF-AWS-038"}
+    assert not retired & {c.id for c in CHECKS}
+
+
 def test_equivalents_are_tool_ids() -> None:
     for check in CHECKS:
         trivy, checkov = check.equivalents.get("trivy", ()), check.equivalents.get("checkov", ())
@@ -85,13 +97,15 @@ AWS_EXPECTED = """
     003 31, 004 32, 005 33, 007 38, 015 53, 011 57, 012 65, 013 65, 014 73, 012 83,
     011 90, 016 98, 016 111, 017 123, 022 129, 018 133, 019 134, 021 135, 020 138,
     023 143, 024 149, 028 155, 026 158, 025 162, 029 169, 030 172, 031 172, 032 172,
-    033 175, 034 178, 037 182, 038 182, 035 186, 036 188, 039 195, 040 207, 041 218,
-    042 223, 044 233, 043 236, 045 242, 046 245, 047 249, 027 265
+    033 175, 034 178, 037 182, 048 182, 035 186, 036 188, 039 195, 040 207, 041 218,
+    042 223, 044 233, 043 236, 045 242, 046 245, 047 249, 027 265, 049 278, 050 284,
+    051 289
 """
 GCP_EXPECTED = """
-    002 5, 003 5, 001 13, 001 19, 004 28, 005 28, 004 38, 005 38, 006 38, 007 45, 008 64,
-    009 68, 013 77, 012 80, 010 81, 011 85, 016 91, 017 91, 014 94, 015 99, 018 109,
-    019 110, 020 117
+    002 5, 003 5, 028 5, 029 5, 001 13, 001 19, 004 28, 005 28, 004 38, 005 38, 006 38,
+    007 45, 008 64, 009 68, 013 77, 012 80, 010 81, 011 85, 016 91, 017 91, 021 91, 022 91,
+    024 91, 014 94, 015 99, 022 104, 018 109, 019 110, 020 117, 025 126, 023 129, 027 139,
+    026 140, 030 157, 031 164
 """
 AZURE_EXPECTED = """
     003 11, 004 12, 001 13, 005 14, 002 20, 006 35, 007 48, 008 64, 011 74, 009 75,
@@ -131,6 +145,23 @@ def test_modules_are_checked_with_their_arguments() -> None:
     assert findings("modules_app") == [
         ("GAR-TF-AWS-018", "main.tf", 35),  # publicly_accessible from terraform.tfvars
         ("GAR-TF-AWS-001", "modules/bucket/main.tf", 21),  # acl from module "logs" only
+    ]
+
+
+def test_an_empty_dynamic_block_is_no_block_and_lookups_are_no_clusters() -> None:
+    # Trivy GCP-0061 on gke-stateful-postgres' cluster modules: no authorized networks
+    # given, so the dynamic block has no instance; the override file's block and the
+    # data source that looks the cluster up are not clusters lacking every setting.
+    assert findings("gke_module") == [("GAR-TF-GCP-016", "modules/cluster/main.tf", 16)]
+
+
+def test_eks_module_defaults_and_hybrid_nodes() -> None:
+    # Trivy AWS-0038: three of the five control plane log types (line 12); AWS-0131: an
+    # instance without root_block_device (line 28), whose metadata service is off, so
+    # there is no IMDSv1 finding.
+    assert findings("eks_hybrid") == [
+        ("GAR-TF-AWS-048", "main.tf", 12),
+        ("GAR-TF-AWS-025", "main.tf", 28),
     ]
 
 

@@ -1,8 +1,10 @@
 """Python conditions for Kubernetes checks the check language cannot say: annotation keys
-by prefix, ConfigMap keys that name secrets, hostPath volumes mounted writable.
+by prefix, ConfigMap keys that name secrets, hostPath volumes mounted writable, and
+whether a workload has a pod spec with containers at all.
 
 Each function is `(resource, obj, obj_path) -> list[DocPath]`: the offending fields (an
-empty list: the check passes).
+empty list: the check passes); `runs_containers` is a guard that holds without pointing
+anywhere, so the finding keeps the location the rest of the condition gives it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,17 @@ _SECCOMP_PREFIX = "container.seccomp.security.alpha.kubernetes.io/"
 _SECRET_KEY = re.compile(
     r"(?i)(passw(or)?d|secret|token|api[_-]?key|private[_-]?key|credentials?|access[_-]?key)$"
 )
+
+
+def runs_containers(resource: Resource, obj: Any, obj_path: DocPath) -> bool:
+    """The workload's pod spec lists at least one container. A manifest without one (a
+    kustomize patch that only sets `replicas`, a test fragment) runs nothing, so checks
+    about what its pods would default to do not apply."""
+    pod_path = resource.context.get("pod_spec")
+    pod = get(resource.doc, tuple(pod_path)) if pod_path is not None else None
+    if not isinstance(pod, dict):
+        return False
+    return any(isinstance(pod.get(name), list) and pod[name] for name in CONTAINER_LISTS)
 
 
 def apparmor_annotation_unconfined(

@@ -1,6 +1,7 @@
 """Python parts of the Terraform checks: settings spread over several resources (S3 bucket
 settings resources, found in `context["referrers"]` by the Terraform loaders), network
-rules with port ranges, and IAM policy JSON.
+rules with port ranges, IAM policy JSON, and which resources are real declarations
+(`managed_resource`). More AWS network and IAM rules are in `terraform_aws_py`.
 
 A value the loader could not know is a string containing "${"; every function here treats
 it as unknown and reports nothing on it (a scan must not guess).
@@ -9,6 +10,7 @@ it as unknown and reports nothing on it (a scan must not guess).
 from __future__ import annotations
 
 import json
+import posixpath
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,6 +23,23 @@ SSH, RDP = 22, 3389
 
 def unknown(value: Any) -> bool:
     return isinstance(value, str) and "${" in value
+
+
+def managed_resource(resource: Resource, obj: Any, path: DocPath) -> bool:
+    """A `resource` block of its own: not a `data` source (which only looks up an object
+    made elsewhere) nor a block of an override file (which Terraform merges into the
+    block it overrides, so it is no resource of its own)."""
+    name = posixpath.basename(resource.file)
+    override = name in ("override.tf", "override.tf.json") or name.endswith(
+        ("_override.tf", "_override.tf.json")
+    )
+    return resource.context.get("mode") != "data" and not override
+
+
+def gke_private_endpoint(resource: Resource, obj: Any, path: DocPath) -> bool:
+    """The cluster's control plane has only a private endpoint (a guard: it points at
+    nothing, so the finding keeps the location of the missing setting)."""
+    return _block(resource.doc, "private_cluster_config").get("enable_private_endpoint") is True
 
 
 def _referrers(resource: Resource, kind: str) -> list[dict[str, Any]]:
@@ -70,7 +89,7 @@ def s3_without_encryption(resource: Resource, obj: Any, path: DocPath) -> bool:
 # --- IAM and bucket policies -------------------------------------------------------------
 
 
-def _statements(policy: Any) -> list[dict[str, Any]]:
+def policy_statements(policy: Any) -> list[dict[str, Any]]:
     """The statements of a policy given as JSON text or as a mapping; [] if unreadable."""
     if isinstance(policy, str):
         try:
@@ -83,31 +102,31 @@ def _statements(policy: Any) -> list[dict[str, Any]]:
     return [s for s in statements or [] if isinstance(s, dict)]
 
 
-def _as_list(value: Any) -> list[Any]:
+def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _allows(statement: dict[str, Any]) -> bool:
+def allows(statement: dict[str, Any]) -> bool:
     return bool(statement.get("Effect", "Allow") == "Allow")
 
 
 def iam_policy_full_admin(resource: Resource, obj: Any, path: DocPath) -> list[DocPath]:
     """An Allow statement with Action "*" on Resource "*"."""
-    for statement in _statements(resource.doc.get("policy")):
-        actions, targets = _as_list(statement.get("Action")), _as_list(statement.get("Resource"))
-        if _allows(statement) and "*" in actions and "*" in targets:
+    for statement in policy_statements(resource.doc.get("policy")):
+        actions, targets = as_list(statement.get("Action")), as_list(statement.get("Resource"))
+        if allows(statement) and "*" in actions and "*" in targets:
             return [("policy",)]
     return []
 
 
 def bucket_policy_public(resource: Resource, obj: Any, path: DocPath) -> list[DocPath]:
     """An unconditional Allow statement whose principal is everyone."""
-    for statement in _statements(resource.doc.get("policy")):
+    for statement in policy_statements(resource.doc.get("policy")):
         principal = statement.get("Principal")
         if isinstance(principal, dict):
             principal = principal.get("AWS")
-        everyone = "*" in _as_list(principal)
-        if _allows(statement) and everyone and not statement.get("Condition"):
+        everyone = "*" in as_list(principal)
+        if allows(statement) and everyone and not statement.get("Condition"):
             return [("policy",)]
     return []
 
@@ -147,7 +166,7 @@ def _all_protocols(protocol: Any) -> bool:
     return str(protocol).lower() in ("-1", "all")
 
 
-def _covers(rule: dict[str, Any], port: int) -> bool:
+def covers(rule: dict[str, Any], port: int) -> bool:
     protocol = str(rule.get("protocol")).lower()
     if _all_protocols(protocol):
         return True
@@ -173,11 +192,11 @@ def _open_rules(resource: Resource, direction: str, test: Any) -> list[DocPath]:
 
 
 def sg_ssh_open(resource: Resource, obj: Any, path: DocPath) -> list[DocPath]:
-    return _open_rules(resource, "ingress", lambda rule: _covers(rule, SSH))
+    return _open_rules(resource, "ingress", lambda rule: covers(rule, SSH))
 
 
 def sg_rdp_open(resource: Resource, obj: Any, path: DocPath) -> list[DocPath]:
-    return _open_rules(resource, "ingress", lambda rule: _covers(rule, RDP))
+    return _open_rules(resource, "ingress", lambda rule: covers(rule, RDP))
 
 
 def sg_all_ports_open(resource: Resource, obj: Any, path: DocPath) -> list[DocPath]:
@@ -191,7 +210,7 @@ def sg_egress_anywhere(resource: Resource, obj: Any, path: DocPath) -> list[DocP
 # --- GCP firewalls -----------------------------------------------------------------------
 
 
-def _port_matches(entry: Any, port: int | None) -> bool:
+def port_matches(entry: Any, port: int | None) -> bool:
     """Whether a port entry ("22", "1000-2000") includes `port` (None: every port)."""
     text = str(entry).strip()
     low, _, high = text.partition("-")
@@ -206,7 +225,7 @@ def _gcp_open(resource: Resource, port: int | None) -> list[DocPath]:
     doc = resource.doc
     if str(doc.get("direction") or "INGRESS").upper() != "INGRESS":
         return []
-    if not WORLD_CIDRS & set(_as_list(doc.get("source_ranges"))):
+    if not WORLD_CIDRS & set(as_list(doc.get("source_ranges"))):
         return []
     found: list[DocPath] = []
     for index, allow in enumerate(doc.get("allow") or []):
@@ -217,7 +236,7 @@ def _gcp_open(resource: Resource, port: int | None) -> list[DocPath]:
         if protocol == "all" or not ports:
             found.append(("allow", index))
         elif isinstance(ports, list):
-            hits = [i for i, p in enumerate(ports) if _port_matches(p, port)]
+            hits = [i for i, p in enumerate(ports) if port_matches(p, port)]
             found += [("allow", index, "ports", i) for i in hits]
     return found
 
@@ -247,7 +266,7 @@ def _azure_rules(resource: Resource) -> Iterator[tuple[dict[str, Any], DocPath]]
 
 
 def _azure_from_anywhere(rule: dict[str, Any]) -> bool:
-    sources = [rule.get("source_address_prefix"), *_as_list(rule.get("source_address_prefixes"))]
+    sources = [rule.get("source_address_prefix"), *as_list(rule.get("source_address_prefixes"))]
     return any(str(s).strip().lower() in AZURE_ANYWHERE for s in sources if s is not None)
 
 
@@ -260,11 +279,11 @@ def _azure_open(resource: Resource, port: int) -> list[DocPath]:
         if not (inbound and allowed and protocol and _azure_from_anywhere(rule)):
             continue
         single = rule.get("destination_port_range")
-        if single is not None and (single == "*" or _port_matches(single, port)):
+        if single is not None and (single == "*" or port_matches(single, port)):
             found.append((*where, "destination_port_range"))
         ranges = rule.get("destination_port_ranges")
         for index, entry in enumerate(ranges if isinstance(ranges, list) else []):
-            if entry == "*" or _port_matches(entry, port):
+            if entry == "*" or port_matches(entry, port):
                 found.append((*where, "destination_port_ranges", index))
     return found
 

@@ -265,3 +265,28 @@ resource "aws_launch_template" "workers" {
     http_tokens   = "optional"
   }
 }
+
+resource "aws_network_acl" "public" {
+  vpc_id = "vpc-1"
+
+  ingress {
+    rule_no    = 100
+    action     = "allow"
+    protocol   = "-1"
+    from_port  = 0
+    to_port    = 0
+    cidr_block = "0.0.0.0/0"
+  }
+}
+
+data "aws_iam_policy_document" "deployer" {
+  statement {
+    actions   = ["iam:PassRole", "ec2:RunInstances"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_cloudwatch_log_group" "app" {
+  name              = "/app"
+  retention_in_days = 30
+}

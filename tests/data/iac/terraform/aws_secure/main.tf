@@ -98,7 +98,7 @@ resource "aws_instance" "app" {
 resource "aws_eks_cluster" "main" {
   name                      = "main"
   role_arn                  = "arn:aws:iam::123456789012:role/eks"
-  enabled_cluster_log_types = ["api", "audit", "authenticator"]
+  enabled_cluster_log_types = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
 
   vpc_config {
     subnet_ids              = ["subnet-1", "subnet-2"]

@@ -116,3 +116,51 @@ resource "google_project_iam_member" "public" {
   role    = "roles/viewer"
   member  = "allUsers"
 }
+
+resource "google_container_node_pool" "ubuntu" {
+  name    = "ubuntu"
+  cluster = google_container_cluster.gke.id
+
+  node_config {
+    service_account = "nodes@acme-prod.iam.gserviceaccount.com"
+    image_type      = "UBUNTU_CONTAINERD"
+
+    workload_metadata_config {
+      mode = "GCE_METADATA"
+    }
+  }
+}
+
+resource "google_container_cluster" "legacy" {
+  name                     = "legacy"
+  location                 = "europe-west1"
+  remove_default_node_pool = true
+  initial_node_count       = 1
+  networking_mode          = "ROUTES"
+  logging_service          = "none"
+
+  master_authorized_networks_config {}
+
+  network_policy {
+    enabled = true
+  }
+
+  private_cluster_config {
+    enable_private_nodes = true
+  }
+
+  workload_identity_config {
+    workload_pool = "acme-prod.svc.id.goog"
+  }
+}
+
+resource "google_dns_managed_zone" "public" {
+  name     = "public"
+  dns_name = "acme.example."
+}
+
+resource "google_project_iam_member" "ci_editor" {
+  project = var.project
+  role    = "roles/editor"
+  member  = "serviceAccount:ci@acme-prod.iam.gserviceaccount.com"
+}
