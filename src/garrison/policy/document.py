@@ -14,10 +14,10 @@ import json
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
-from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
+if TYPE_CHECKING:  # jsonschema takes a second to import: only when a policy is read
+    from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
 
 from garrison.errors import PolicyError
 from garrison.model import Severity
@@ -105,6 +105,8 @@ def policy_schema() -> dict[str, Any]:
 
 @functools.cache
 def _validator() -> Any:
+    from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+
     return Draft202012Validator(policy_schema())
 
 
