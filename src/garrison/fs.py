@@ -84,15 +84,23 @@ class Walk:
             self._skip(rel, f"directory not readable ({exc.strerror or exc}); skipped")
             return
         names = {entry.name for entry in entries}
+        self.entered(path, rel)
         for entry in entries:
             child = rel / entry.name
             if entry.name in ALWAYS_SKIPPED or self._excluded(child):
                 continue
             if not rel.parts and entry.name in self.skip_top:
                 continue
-            if entry.name == "node_modules" and names & JS_LOCKFILES:
-                continue  # the lockfile beside it is the record; the install may be stale
-            yield from self._entry(entry, child)
+            if self.keep(entry, child, names):
+                yield from self._entry(entry, child)
+
+    def entered(self, path: str, rel: PurePosixPath) -> None:
+        """Hook: the directory `rel` (real path `path`) is being listed."""
+
+    def keep(self, entry: os.DirEntry[str], rel: PurePosixPath, siblings: set[str]) -> bool:
+        """Hook: whether to visit an entry. By default `node_modules` beside a JS lockfile is
+        left out: the lockfile beside it is the record; the install may be stale."""
+        return not (entry.name == "node_modules" and siblings & JS_LOCKFILES)
 
     def _entry(self, entry: os.DirEntry[str], rel: PurePosixPath) -> Iterator[Entry]:
         try:

@@ -1,13 +1,18 @@
-"""The one orchestrator: target -> inventory -> scanners -> findings.
+"""The one orchestrator: target -> one walk -> scanners -> findings.
 
-Scanners: "vuln" (the target's components against the vulnerability database) and
-"misconfig" (IaC checks over a directory or a single IaC file; needs no database).
+Scanners: "vuln" (the target's components against the vulnerability database),
+"misconfig" (IaC checks), "secret" (credentials in files) and "sast" (Bandit, Semgrep, SARIF
+files). A source directory is walked once and every scanner reads that walk. Each scanner is
+a phase; the time of each is kept in the result (`ScanResult.timings`).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from garrison.errors import InputError
 from garrison.fs import WalkedTree
@@ -16,7 +21,12 @@ from garrison.perf import gc_paused
 from garrison.targets import TargetOptions, inventory_of
 from garrison.vulndb.match import AdvisorySource, match_components
 
-SCANNERS = ("vuln", "misconfig")
+if TYPE_CHECKING:  # the scanners' own modules load only when they run
+    from garrison.sast import SastOptions
+    from garrison.secrets.scanner import SecretOptions
+
+SCANNERS = ("vuln", "misconfig", "secret", "sast")
+SOURCE_ONLY = ("misconfig", "secret", "sast")  # they read files, not images or SBOMs
 
 
 def check_scanners(names: Sequence[str]) -> tuple[str, ...]:
@@ -28,45 +38,120 @@ def check_scanners(names: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
+@dataclass
+class _Collected:
+    """What the phases of one scan add up to."""
+
+    findings: list[Finding] = field(default_factory=list)
+    warnings: list[ScanWarning] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    timings: list[tuple[str, float]] = field(default_factory=list)
+
+    def add(self, findings: Sequence[Finding], warnings: Sequence[ScanWarning]) -> None:
+        self.findings.extend(findings)
+        self.warnings.extend(warnings)
+
+
 def run_scan(
     target: str | Path,
     advisories: AdvisorySource | None,
     notes: tuple[str, ...] = (),
     options: TargetOptions | None = None,
     scanners: Sequence[str] = ("vuln",),
+    secret: SecretOptions | None = None,
+    sast: SastOptions | None = None,
+    progress: PhaseProgress | None = None,
 ) -> ScanResult:
-    """Run the requested scanners; `advisories` is needed only for "vuln"."""
+    """Run the requested scanners; `advisories` is needed only for "vuln". `progress`
+    hears when each phase starts and ends (the CLI draws it on a terminal)."""
     options = options or TargetOptions()
-    tree = _shared_tree(Path(target), options)
-    iac_target = _iac_target(Path(target), options) if "misconfig" in scanners else None
-    if "misconfig" in scanners and iac_target is None:
-        if "vuln" not in scanners:
-            raise InputError(f"{target}: the misconfig scanner needs a directory or an IaC file")
-        notes += ("misconfig: the target is not a directory or an IaC file; not scanned",)
-    findings: tuple[Finding, ...] = ()
-    warnings: tuple[ScanWarning, ...] = ()
+    path = Path(target)
+    sources = _source_target(path, options)
+    _refuse_unscannable(target, scanners, sources, advisories)
+    out = _Collected(notes=list(notes))
+    with _Phase(out, "walk", progress) as phase:
+        tree = _shared_tree(path, options)
+        phase.detail = f"{len(tree.entries)} files" if tree else "nothing to walk"
     inventory = Inventory(str(target), ())
-    if "vuln" in scanners:
-        if advisories is None:
-            raise InputError("the vuln scanner needs the vulnerability database")
-        inventory, vuln_notes = _vulnerabilities(target, advisories, options, iac_target, tree)
-        findings, warnings, notes = inventory.findings, inventory.warnings, notes + vuln_notes
-    if iac_target is not None:
-        from garrison.iac.scanner import scan_misconfig
-
-        found = scan_misconfig(iac_target, excludes=options.excludes, tree=tree)
-        findings += found.findings
-        if found.network:
-            notes += (f"NetworkPolicy view (zero trust):\n{found.network.rstrip()}",)
-        warnings = tuple(dict.fromkeys(warnings + found.warnings))
+    if "vuln" in scanners and advisories is not None:
+        with _Phase(out, "vuln", progress) as phase:
+            others = any(name in scanners for name in SOURCE_ONLY)
+            inventory = _vulnerabilities(target, advisories, options, tree, out, others)
+            phase.detail = f"{len(inventory.components)} components matched"
+    for name in SOURCE_ONLY:
+        if name not in scanners:
+            continue
+        if sources is None:
+            out.notes.append(f"{name}: the target is not a directory or a source file; not scanned")
+            continue
+        with _Phase(out, name, progress) as phase:
+            before = len(out.findings)
+            _PHASES[name](sources, options, tree, secret, sast, out)
+            phase.detail = f"{len(out.findings) - before} findings"
     return ScanResult(
         target=inventory.target,
         components=inventory.components,
-        findings=findings,
-        warnings=warnings,
-        notes=notes,
+        findings=tuple(out.findings),
+        warnings=tuple(dict.fromkeys(out.warnings)),  # the shared walk's warnings come once
+        notes=tuple(out.notes),
         image=inventory.image,
+        timings=tuple(out.timings),
     )
+
+
+def _refuse_unscannable(
+    target: str | Path,
+    scanners: Sequence[str],
+    sources: Path | None,
+    advisories: AdvisorySource | None,
+) -> None:
+    if "vuln" in scanners and advisories is None:
+        raise InputError("the vuln scanner needs the vulnerability database")
+    if "vuln" in scanners:
+        return
+    if sources is None:
+        wanted = ", ".join(s for s in scanners if s in SOURCE_ONLY)
+        raise InputError(f"{target}: the {wanted} scanner(s) need a directory or a source file")
+    if tuple(scanners) == ("misconfig",) and sources.is_file():
+        from garrison.iac.scanner import is_iac_file
+
+        if not is_iac_file(sources):
+            raise InputError(f"{target}: the misconfig scanner needs a directory or an IaC file")
+
+
+class PhaseProgress(Protocol):
+    def started(self, phase: str) -> None: ...
+
+    def finished(self, phase: str, detail: str, seconds: float) -> None: ...
+
+
+class _Phase:
+    """One phase: its time goes to the scan's timings, its start and end to `progress`."""
+
+    def __init__(self, out: _Collected, name: str, progress: PhaseProgress | None) -> None:
+        self.out, self.name, self.progress = out, name, progress
+        self.detail = ""
+
+    def __enter__(self) -> _Phase:
+        self.started = time.perf_counter()
+        if self.progress is not None:
+            self.progress.started(self.name)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        seconds = time.perf_counter() - self.started
+        self.out.timings.append((self.name, seconds))
+        if self.progress is not None:
+            self.progress.finished(self.name, self.detail, seconds)
+
+
+def _source_target(path: Path, options: TargetOptions) -> Path | None:
+    """The directory or file the file scanners read, or None (images, rootfs, references)."""
+    if options.rootfs or not path.exists():
+        return None
+    if path.is_dir():
+        return None if (path / "oci-layout").is_file() else path
+    return path if path.is_file() else None
 
 
 def _shared_tree(path: Path, options: TargetOptions) -> WalkedTree | None:
@@ -81,36 +166,78 @@ def _vulnerabilities(
     target: str | Path,
     advisories: AdvisorySource,
     options: TargetOptions,
-    iac: Path | None,
     tree: WalkedTree | None,
-) -> tuple[Inventory, tuple[str, ...]]:
-    """The inventory with matched findings added; a single IaC file has no components."""
+    out: _Collected,
+    others: bool,
+) -> Inventory:
+    """The inventory, its matched findings added to `out`. When file scanners run too, a
+    single file that is no lockfile, SBOM or image (an IaC file, a source file) just has no
+    components; alone, the vuln scanner refuses it."""
     try:
         with gc_paused():
             inventory = inventory_of(target, options, tree)
             matched = match_components(inventory.components, advisories)
-    except InputError:
-        if iac is None or iac.is_dir():
+    except InputError as exc:
+        if not others or tree is not None or not Path(target).is_file():
             raise
-        note = f"vuln: {target} is an IaC file, not a lockfile, SBOM or image; not scanned"
-        return Inventory(str(target), ()), (note,)
-    inventory = Inventory(
-        inventory.target,
-        inventory.components,
-        inventory.dependencies,
-        inventory.warnings + matched.warnings,
-        inventory.image,
-        inventory.findings + matched.findings,
+        out.notes.append(f"vuln: not a lockfile, SBOM or image ({exc}); not scanned")
+        return Inventory(str(target), ())
+    out.add(inventory.findings + matched.findings, inventory.warnings + matched.warnings)
+    return inventory
+
+
+def _misconfig(
+    target: Path,
+    options: TargetOptions,
+    tree: WalkedTree | None,
+    secret: SecretOptions | None,
+    sast: SastOptions | None,
+    out: _Collected,
+) -> None:
+    from garrison.iac.scanner import is_iac_file, scan_misconfig
+
+    if target.is_file() and not is_iac_file(target):
+        out.notes.append(f"misconfig: {target} is not an IaC file; not scanned")
+        return
+    found = scan_misconfig(target, excludes=options.excludes, tree=tree)
+    out.add(found.findings + found.ignored, found.warnings)  # the gate judges ignore comments
+    if found.network:
+        out.notes.append(f"NetworkPolicy view (zero trust):\n{found.network.rstrip()}")
+
+
+def _secrets(
+    target: Path,
+    options: TargetOptions,
+    tree: WalkedTree | None,
+    secret: SecretOptions | None,
+    sast: SastOptions | None,
+    out: _Collected,
+) -> None:
+    from garrison.secrets.scanner import SecretOptions, scan_secrets
+
+    secret = secret or SecretOptions(excludes=tuple(options.excludes))
+    found = scan_secrets(target, secret, tree)
+    out.add(found.findings + found.ignored, found.warnings)  # the gate judges ignore comments
+    skipped = ", ".join(f"{count} {reason}" for reason, count in found.skipped.items())
+    out.notes.append(
+        f"secret: {found.files_scanned} files, {found.bytes_scanned} bytes scanned"
+        + (f"; skipped by rule: {skipped}" if skipped else "")
     )
-    return inventory, ()
 
 
-def _iac_target(path: Path, options: TargetOptions) -> Path | None:
-    """The directory or file the misconfig scanner reads, or None (images, rootfs, SBOMs)."""
-    if options.rootfs:
-        return None
-    if path.is_dir():
-        return None if (path / "oci-layout").is_file() else path
-    from garrison.iac.scanner import is_iac_file
+def _sast(
+    target: Path,
+    options: TargetOptions,
+    tree: WalkedTree | None,
+    secret: SecretOptions | None,
+    sast: SastOptions | None,
+    out: _Collected,
+) -> None:
+    from garrison.sast import SastOptions, run_sast
 
-    return path if is_iac_file(path) else None
+    found = run_sast(target, sast or SastOptions(excludes=tuple(options.excludes)), tree)
+    out.add(found.findings + found.ignored, found.warnings)  # the gate judges ignore comments
+    out.notes.extend(found.notes)
+
+
+_PHASES = {"misconfig": _misconfig, "secret": _secrets, "sast": _sast}

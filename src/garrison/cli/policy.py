@@ -14,20 +14,15 @@ from garrison.cli.common import (
     add_inventory_flags,
     enforce_strict,
     err,
-    settings_from,
-    target_options,
 )
+from garrison.cli.scan import add_file_scanner_flags, scan_target
 from garrison.errors import InputError, PolicyError
-from garrison.model import ScanResult
 from garrison.perf import gc_paused
 from garrison.policy import evaluate, find_policy, load_policy, write_baseline
 from garrison.policy.document import POLICY_NAMES
 from garrison.policy.exceptions import is_expired
 from garrison.policy.model import Policy
 from garrison.policy.starter import STARTER
-from garrison.scan import check_scanners, run_scan
-from garrison.vulndb.freshness import check_age
-from garrison.vulndb.store import VulnDB
 
 
 def register(commands: Any) -> None:
@@ -49,6 +44,7 @@ def register(commands: Any) -> None:
     create.add_argument("--scanners", default="vuln", help="as for scan (default: vuln)")
     create.add_argument("--policy", metavar="FILE", help="policy (default: garrison.yaml found)")
     add_inventory_flags(create)
+    add_file_scanner_flags(create)
     add_db_flags(create)
     add_age_flags(create)
     create.set_defaults(handler=run_baseline_create)
@@ -91,7 +87,7 @@ def describe(policy: Policy, path: Path, today: date) -> str:
 
 def run_baseline_create(args: argparse.Namespace) -> int:
     with gc_paused():
-        result = scan_target(args)
+        result, _ = scan_target(args)
     if result.partial:
         err(f"warning: the scan is partial ({len(result.warnings)} warning(s))")
     enforce_strict(args.strict, result.warnings)
@@ -102,19 +98,3 @@ def run_baseline_create(args: argparse.Namespace) -> int:
     write_baseline(result, output)
     sys.stdout.write(f"wrote {output}: {len(result.findings)} finding(s) of {result.target}\n")
     return 0
-
-
-def scan_target(args: argparse.Namespace) -> ScanResult:
-    """Scan as `garrison scan` does (same flags), without rendering a report."""
-    settings = settings_from(args)
-    scanners = check_scanners([s.strip() for s in args.scanners.split(",") if s.strip()])
-    options = target_options(args)
-    if "vuln" not in scanners:
-        return run_scan(args.target, None, (), options, scanners)
-    with VulnDB(settings.db_path) as db:
-        note = check_age(
-            db.updated_at(), datetime.now(UTC), settings.db_warn_age, settings.db_max_age
-        )
-        if note:
-            err(f"warning: {note}")
-        return run_scan(args.target, db, (note,) if note else (), options, scanners)

@@ -1,27 +1,32 @@
-"""`garrison scan TARGET`."""
+"""`garrison scan TARGET`: every scanner that applies, the team's policy, the reports."""
 
 from __future__ import annotations
 
 import argparse
+import os
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from garrison.cli.common import (
     add_age_flags,
     add_db_flags,
     add_inventory_flags,
-    enforce_strict,
     err,
     settings_from,
     target_options,
-    write_output,
 )
+from garrison.cli.gate import add_report_flags, pair_outputs, report_and_exit_code
+from garrison.cli.progress import phase_progress
+from garrison.model import ScanResult
 from garrison.perf import gc_paused
-from garrison.policy import default_gate
-from garrison.report import FORMATS
-from garrison.scan import check_scanners, run_scan
+from garrison.scan import SCANNERS, check_scanners, run_scan
+from garrison.sizes import parse_size
 from garrison.vulndb.freshness import check_age
 from garrison.vulndb.store import VulnDB
+
+SALT_VARIABLE = "GARRISON_SECRET_SALT"
+DEFAULT_SCANNERS = "vuln"
 
 
 def register(commands: Any) -> None:
@@ -32,15 +37,37 @@ def register(commands: Any) -> None:
     )
     parser.add_argument(
         "--scanners",
-        default="vuln",
-        help="comma-separated scanners to run: vuln, misconfig (default: vuln)",
+        default=DEFAULT_SCANNERS,
+        help=f"comma-separated scanners: {', '.join(SCANNERS)} or all (default: vuln)",
     )
-    parser.add_argument("--format", choices=sorted(FORMATS), default="table")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    add_report_flags(parser)
     add_inventory_flags(parser)
+    add_file_scanner_flags(parser)
     add_db_flags(parser)
     add_age_flags(parser)
     parser.set_defaults(handler=run)
+
+
+def add_file_scanner_flags(parser: argparse.ArgumentParser) -> None:
+    secrets = parser.add_argument_group("secret scanner")
+    secrets.add_argument(
+        "--secret-max-size", default="10MiB", metavar="SIZE",
+        help="skip (with a warning) files larger than SIZE (default 10MiB)",
+    )  # fmt: skip
+    secrets.add_argument(
+        "--no-gitignore", action="store_true", help="also scan files .gitignore excludes"
+    )
+    sast = parser.add_argument_group("sast scanner")
+    sast.add_argument("--no-bandit", action="store_true", help="do not run Bandit")
+    sast.add_argument(
+        "--semgrep-rules", action="append", default=[], metavar="PATH",
+        help="local Semgrep rule file or directory (Semgrep runs only with these); repeatable",
+    )  # fmt: skip
+    sast.add_argument("--semgrep-binary", metavar="PATH", help="else $GARRISON_SEMGREP or PATH")
+    sast.add_argument(
+        "--sarif-in", action="append", default=[], metavar="FILE",
+        help="read another analyzer's SARIF 2.1.0 results into the scan; repeatable",
+    )  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,24 +76,68 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    pair_outputs(args.format, args.output)  # usage errors before any work
+    result, known = scan_target(args)
+    return report_and_exit_code(args, result, known)
+
+
+def _print_notes(options: Any) -> None:
+    for text in options.notes:  # filled while the target is read (e.g. a registry pull)
+        err(f"note: {text}")
+
+
+def scanners_of(text: str) -> tuple[str, ...]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    return SCANNERS if names == ["all"] else check_scanners(names)
+
+
+def scan_target(args: argparse.Namespace) -> tuple[ScanResult, Any]:
+    """Scan as the flags say; also returns a `known_ids(id) -> bool` over the advisory
+    database (for VEX documents), or None when the vuln scanner did not run."""
+    from garrison.sast import SastOptions
+    from garrison.secrets.scanner import SecretOptions
+
     settings = settings_from(args)
-    scanners = check_scanners([s.strip() for s in args.scanners.split(",") if s.strip()])
+    scanners = scanners_of(args.scanners)
     options = target_options(args)
-    if "vuln" in scanners:
-        with VulnDB(settings.db_path) as db:
-            note = check_age(
-                db.updated_at(), datetime.now(UTC), settings.db_warn_age, settings.db_max_age
-            )
-            if note:
-                err(f"warning: {note}")
-            result = run_scan(args.target, db, (note,) if note else (), options, scanners)
-    else:
-        result = run_scan(args.target, None, (), options, scanners)
-    for note in options.notes:
-        err(f"note: {note}")
-    verdict = default_gate(result.findings)
-    write_output(FORMATS[args.format](result, verdict), args.output)
-    if result.partial:
-        err(f"warning: the scan is partial ({len(result.warnings)} warning(s) in the report)")
-    enforce_strict(args.strict, result.warnings)
-    return 0 if verdict.passed else 1
+    secret = SecretOptions(
+        excludes=tuple(args.exclude),
+        max_bytes=parse_size(args.secret_max_size, "--secret-max-size"),
+        respect_gitignore=not args.no_gitignore,
+        salt=os.environ.get(SALT_VARIABLE) or SecretOptions().salt,
+    )
+    sast = SastOptions(
+        excludes=tuple(args.exclude),
+        semgrep_rules=tuple(Path(p) for p in args.semgrep_rules),
+        sarif_files=tuple(Path(p) for p in args.sarif_in),
+        semgrep_binary=args.semgrep_binary,
+        bandit=not args.no_bandit,
+    )
+    progress = phase_progress()
+    if "vuln" not in scanners:
+        result = run_scan(args.target, None, (), options, scanners, secret, sast, progress)
+        _print_notes(options)
+        return result, None
+    with VulnDB(settings.db_path) as db:
+        note = check_age(
+            db.updated_at(), datetime.now(UTC), settings.db_warn_age, settings.db_max_age
+        )
+        if note:
+            err(f"warning: {note}")
+        notes = (note,) if note else ()
+        result = run_scan(args.target, db, notes, options, scanners, secret, sast, progress)
+        known = {ident for f in result.findings for ident in (f.id, *f.aliases)}
+    _print_notes(options)
+    return result, _known_ids(settings.db_path, known)
+
+
+def _known_ids(db_path: Path, seen: set[str]) -> Any:
+    """VEX statements must name vulnerabilities the database knows."""
+
+    def known(ident: str) -> bool:
+        if ident in seen:
+            return True
+        with VulnDB(db_path) as db:
+            return bool(db.documents(ident))
+
+    return known

@@ -1,0 +1,4 @@
+resource "aws_key_pair" "deployer" {
+  key_name   = "deployer-key"
+  public_key = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQAB9MTeMRXpftMNXLjf/N4GNtKYKgcKP3hAjbx4NtHc/0rWJUyATP2TPaCEgMMNvyCWAgl0UzG7ZULus1qLBmhEa7TNjdV7C44hRHCXD73g9ugaiGu98JaRWvrtz+XNCUp1UfOXqV5YVpUX7KbQSP5/5zRwSoRbS65rAW2/09LE7+pMq8/gtRBsgH2zeSFWriWI27/eJhmHBIaZNbOCjdfJBBcwcN+sBqxwkhvJxp0o4C63PMqbEbgBAVV9qsZGb5bMp3RZJh/qHixwNT0kNtU2eTdrfZ4uRKa5XWHOHt8vdY7KMc8P5ZBzU7BEra5UgLKEt67dh0FwMY7RRIR7shTGyMY= deploy@ci"
+}
