@@ -106,3 +106,21 @@ def test_history_finds_a_removed_secret_with_its_commit(
     assert KEY not in out + err
     code, _, err = run(capsys, "history", str(root), "--scanners", "vuln")
     assert code == 2 and "only the secret scanner" in err
+
+
+def test_a_report_to_a_fifo_or_device_is_written_through_not_replaced(tmp_path: Path) -> None:
+    import os
+    import stat
+    import threading
+
+    from garrison.cli.common import write_output
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()))
+    reader.start()
+    write_output("report\n", str(fifo))
+    reader.join(timeout=10)
+    assert received == ["report\n"]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)  # still a pipe, not a regular file

@@ -47,6 +47,9 @@ def write_output(text: str, output: str | None) -> None:
         sys.stdout.flush()
         return
     target = Path(output)
+    if target.exists() and not target.is_file():  # /dev/null, a FIFO: never replace those
+        _write_through(target, text)
+        return
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path("."))
     except OSError as exc:
@@ -58,6 +61,14 @@ def write_output(text: str, output: str | None) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _write_through(target: Path, text: str) -> None:
+    try:
+        with target.open("w", encoding="utf-8") as out:
+            out.write(text)
+    except OSError as exc:
+        raise InputError(f"{target}: cannot write: {exc.strerror or exc}") from None
 
 
 def err(message: str) -> None:

@@ -40,6 +40,9 @@ def register(commands: Any) -> None:
         default=DEFAULT_SCANNERS,
         help=f"comma-separated scanners: {', '.join(SCANNERS)} or all (default: vuln)",
     )
+    parser.add_argument(
+        "--timings", action="store_true", help="print the time of each phase on stderr"
+    )
     add_report_flags(parser)
     add_inventory_flags(parser)
     add_file_scanner_flags(parser)
@@ -78,6 +81,9 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     pair_outputs(args.format, args.output)  # usage errors before any work
     result, known = scan_target(args)
+    if args.timings:
+        phases = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in result.timings)
+        err(f"timings: {phases}")
     return report_and_exit_code(args, result, known)
 
 
