@@ -35,8 +35,8 @@ def test_secret_and_sast_findings_in_json_and_sarif_at_once(
     (tmp_path / "p").mkdir()
     root = project(tmp_path / "p")
     sarif = tmp_path / "out.sarif"
-    argv = ["scan", str(root), "--scanners", "secret,sast", "--format", "json",
-            "--format", "sarif", "-o", "-", "-o", str(sarif)]  # fmt: skip
+    argv = ["scan", str(root), "--scanners", "secret,sast", "--format", "json", "-o", "-",
+            "--format", "sarif", "-o", str(sarif)]  # fmt: skip
     code, out, err = run(capsys, *argv)
     report = json.loads(out)
     found = sorted((f["kind"], f["id"], f["location"]["line"]) for f in report["findings"])
@@ -66,6 +66,23 @@ def test_policy_exception_and_exit_code(tmp_path: Path, capsys: pytest.CaptureFi
     (root / "garrison.yaml").unlink()
     code, _, _ = run(capsys, "scan", str(root), "--scanners", "secret", "--exit-code", "3")
     assert code == 3
+
+
+def test_each_output_belongs_to_the_format_before_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project(tmp_path)
+    sarif, report = tmp_path / "x.sarif", tmp_path / "x.json"
+    code, out, _ = run(capsys, "scan", str(tmp_path), "--scanners", "secret",
+                       "--format", "table", "--format", "sarif", "-o", str(sarif))  # fmt: skip
+    assert "aws-access-key-id" in out and out.lstrip().startswith("Secrets in")  # the table
+    assert json.loads(sarif.read_text())["version"] == "2.1.0"
+    code, out, _ = run(capsys, "scan", str(tmp_path), "--scanners", "secret",
+                       "-o", str(report), "--format", "json")  # fmt: skip
+    assert out == "" and json.loads(report.read_text())["findings"][0]["id"] == "aws-access-key-id"
+    code, _, err = run(capsys, "scan", str(tmp_path), "--scanners", "secret",
+                       "--format", "json", "-o", str(report), "-o", str(sarif))  # fmt: skip
+    assert code == 2 and "every --format already has a file" in err
 
 
 def test_formats_and_outputs_must_pair(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,6 +7,7 @@ import argparse
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from garrison.cli.common import enforce_strict, err, write_output
 from garrison.errors import InputError
@@ -18,16 +19,42 @@ from garrison.report import FORMATS
 KnownIds = Callable[[str], bool]
 
 
+class _FormatAction(argparse.Action):
+    """`--format NAME`: a new report, in command-line order."""
+
+    def __call__(self, parser: Any, namespace: Any, value: Any, option: Any = None) -> None:
+        reports = list(getattr(namespace, "reports", None) or [])
+        reports.append([value, None])
+        namespace.reports = reports
+
+
+class _OutputAction(argparse.Action):
+    """`-o FILE`: the file of the --format just before it (or, given first, of the first
+    report left without a file)."""
+
+    def __call__(self, parser: Any, namespace: Any, value: Any, option: Any = None) -> None:
+        reports = list(getattr(namespace, "reports", None) or [])
+        if reports and reports[-1][1] is None:
+            reports[-1] = [reports[-1][0], value]
+            namespace.reports = reports
+        else:
+            namespace.pending_outputs = [
+                *(getattr(namespace, "pending_outputs", None) or []),
+                value,
+            ]
+
+
 def add_report_flags(parser: argparse.ArgumentParser) -> None:
     reports = parser.add_argument_group("policy and reports")
     reports.add_argument(
-        "--format", action="append", choices=sorted(FORMATS), metavar="FORMAT",
+        "--format", action=_FormatAction, choices=sorted(FORMATS), metavar="FORMAT",
         help=f"report format, repeatable: {', '.join(sorted(FORMATS))} (default: table)",
     )  # fmt: skip
     reports.add_argument(
-        "-o", "--output", action="append", default=[], metavar="FILE",
-        help="write the report to FILE; repeatable, paired in order with --format",
+        "-o", "--output", action=_OutputAction, metavar="FILE",
+        help="write the report of the --format before it to FILE (one report may use stdout)",
     )  # fmt: skip
+    parser.set_defaults(reports=None, pending_outputs=None)
     reports.add_argument("--policy", metavar="FILE", help="policy file (default: garrison.yaml)")
     reports.add_argument(
         "--baseline", metavar="FILE", help="only findings not in this baseline count"
@@ -42,13 +69,20 @@ def add_report_flags(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
-def pair_outputs(formats: list[str] | None, outputs: list[str]) -> list[tuple[str, str | None]]:
-    """(format, file or None for stdout) pairs; at most one report goes to stdout."""
-    formats = formats or ["table"]
-    if len(outputs) > len(formats):
-        raise InputError(f"{len(outputs)} -o files for {len(formats)} --format(s); pair them")
-    pairs = [(name, outputs[i] if i < len(outputs) else None) for i, name in enumerate(formats)]
-    if sum(1 for _, out in pairs if out in (None, "-")) > 1:
+def report_pairs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
+    """(format, file or None for stdout) for every report asked for; at most one on stdout."""
+    reports = [list(pair) for pair in (args.reports or [])]
+    for output in args.pending_outputs or []:  # -o given before its --format
+        free = next((pair for pair in reports if pair[1] is None), None)
+        if free is None and reports:
+            raise InputError(f"-o {output}: every --format already has a file")
+        if free is None:
+            reports.append(["table", output])
+        else:
+            free[1] = output
+    pairs = [(str(name), None if out in (None, "-") else str(out)) for name, out in reports]
+    pairs = pairs or [("table", None)]
+    if sum(1 for _, out in pairs if out is None) > 1:
         raise InputError("only one report can go to stdout; give the others -o FILE")
     return pairs
 
@@ -68,7 +102,7 @@ def judge(
 def report_and_exit_code(
     args: argparse.Namespace, result: ScanResult, known_ids: KnownIds | None = None
 ) -> int:
-    pairs = pair_outputs(args.format, args.output)  # a usage error before any work is shown
+    pairs = report_pairs(args)
     result, verdict = judge(args, result, known_ids)
     for name, output in pairs:
         write_output(FORMATS[name](result, verdict), output)

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from garrison.cli.gate import add_report_flags, pair_outputs, report_and_exit_code
+from garrison.cli.gate import add_report_flags, report_and_exit_code, report_pairs
 from garrison.errors import InputError
 from garrison.model import ScanResult
 from garrison.perf import gc_paused
@@ -60,7 +60,7 @@ def _run(args: argparse.Namespace) -> int:
 
     if [s.strip() for s in args.scanners.split(",") if s.strip()] != ["secret"]:
         raise InputError(f"history: only the secret scanner reads history, not {args.scanners!r}")
-    pair_outputs(args.format, args.output)
+    report_pairs(args)
     options = SecretOptions(
         excludes=tuple(args.exclude),
         max_bytes=parse_size(args.max_size, "--max-size"),

@@ -16,7 +16,7 @@ from garrison.cli.common import (
     settings_from,
     target_options,
 )
-from garrison.cli.gate import add_report_flags, pair_outputs, report_and_exit_code
+from garrison.cli.gate import add_report_flags, report_and_exit_code, report_pairs
 from garrison.cli.progress import phase_progress
 from garrison.model import ScanResult
 from garrison.perf import gc_paused
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    pair_outputs(args.format, args.output)  # usage errors before any work
+    report_pairs(args)  # usage errors before any work
     result, known = scan_target(args)
     if args.timings:
         phases = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in result.timings)

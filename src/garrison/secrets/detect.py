@@ -71,9 +71,7 @@ def find_all_secrets(text: str, path: str = "") -> list[SecretHit]:
         raws.extend(_scan_file(view, rank, path))
     ordered = _by_precedence(raws)
     kept = {(raw.start, raw.rank) for raw in _unignored(view, ordered, plan.ignores)}
-    return [
-        _hit(view, raw, ordered, ignored=(raw.start, raw.rank) not in kept) for raw in ordered
-    ]
+    return [_hit(view, raw, ordered, ignored=(raw.start, raw.rank) not in kept) for raw in ordered]
 
 
 def _accepted(
