@@ -141,3 +141,26 @@ def test_a_report_to_a_fifo_or_device_is_written_through_not_replaced(tmp_path: 
     reader.join(timeout=10)
     assert received == ["report\n"]
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)  # still a pipe, not a regular file
+
+
+def test_scan_diff_reports_only_what_the_branch_added(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_gitrev import BOB, FEB, Repo
+
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    repo = Repo(tmp_path / "repo")
+    repo.commit({"app.py": "print('hi')\n"})
+    repo.git("checkout", "-q", "-b", "feature")
+    added = repo.commit({"app.py": f"print('hi')\nKEY = '{KEY}'\n"}, date=FEB, who=BOB)
+    code, out, err = run(capsys, "scan", str(repo.path), "--scanners", "secret", "--diff",
+                         "main", "--format", "json")  # fmt: skip
+    report = json.loads(out)
+    assert code == 1
+    assert [(f["id"], f["introduced"]) for f in report["findings"]] == [
+        ("aws-access-key-id", {"commit": added, "author": "Bob <bob@example.com>", "date": FEB})
+    ]
+    assert KEY not in out + err
+    code, out, err = run(capsys, "scan", str(repo.path), "--scanners", "secret", "--diff", "nope")
+    assert (code, out) == (2, "")
+    assert err.strip().endswith(f"--diff nope: unknown revision (no such commit in {repo.path})")

@@ -41,6 +41,12 @@ def register(commands: Any) -> None:
         help=f"comma-separated scanners: {', '.join(SCANNERS)} or all (default: vuln)",
     )
     parser.add_argument(
+        "--diff", metavar="BASE",
+        help="report only the findings BASE..HEAD brought in (BASE: a commit, tag or branch; "
+        "a branch means its merge base with HEAD); the target must be a directory in a git "
+        "work tree",
+    )  # fmt: skip
+    parser.add_argument(
         "--timings", action="store_true", help="print the time of each phase on stderr"
     )
     add_report_flags(parser)
@@ -121,7 +127,7 @@ def scan_target(args: argparse.Namespace) -> tuple[ScanResult, Any]:
     )
     progress = phase_progress()
     if "vuln" not in scanners:
-        result = run_scan(args.target, None, (), options, scanners, secret, sast, progress)
+        result = _scan(args, None, (), options, scanners, secret, sast, progress)
         _print_notes(options)
         return result, None
     with VulnDB(settings.db_path) as db:
@@ -131,10 +137,19 @@ def scan_target(args: argparse.Namespace) -> tuple[ScanResult, Any]:
         if note:
             err(f"warning: {note}")
         notes = (note,) if note else ()
-        result = run_scan(args.target, db, notes, options, scanners, secret, sast, progress)
+        result = _scan(args, db, notes, options, scanners, secret, sast, progress)
         known = {ident for f in result.findings for ident in (f.id, *f.aliases)}
     _print_notes(options)
     return result, _known_ids(settings.db_path, known)
+
+
+def _scan(args: argparse.Namespace, *rest: Any) -> ScanResult:
+    """A plain scan; with --diff BASE, only what BASE..HEAD introduced."""
+    if getattr(args, "diff", None):  # `baseline create` scans without --diff
+        from garrison.diffscan import run_diff_scan
+
+        return run_diff_scan(args.diff, args.target, *rest)
+    return run_scan(args.target, *rest)
 
 
 def _known_ids(db_path: Path, seen: set[str]) -> Any:
