@@ -52,6 +52,18 @@ class _Collected:
         self.warnings.extend(warnings)
 
 
+@dataclass(frozen=True)
+class _FileJob:
+    """What a file scanner (misconfig, secret, sast) gets: its target, the shared walk and
+    the options of every file scanner."""
+
+    target: Path
+    options: TargetOptions
+    tree: WalkedTree | None
+    secret: SecretOptions | None
+    sast: SastOptions | None
+
+
 def run_scan(
     target: str | Path,
     advisories: AdvisorySource | None,
@@ -86,7 +98,7 @@ def run_scan(
             continue
         with _Phase(out, name, progress) as phase:
             before = len(out.findings)
-            _PHASES[name](sources, options, tree, secret, sast, out)
+            _PHASES[name](_FileJob(sources, options, tree, secret, sast), out)
             phase.detail = f"{len(out.findings) - before} findings"
     return ScanResult(
         target=inventory.target,
@@ -186,37 +198,23 @@ def _vulnerabilities(
     return inventory
 
 
-def _misconfig(
-    target: Path,
-    options: TargetOptions,
-    tree: WalkedTree | None,
-    secret: SecretOptions | None,
-    sast: SastOptions | None,
-    out: _Collected,
-) -> None:
+def _misconfig(job: _FileJob, out: _Collected) -> None:
     from garrison.iac.scanner import is_iac_file, scan_misconfig
 
-    if target.is_file() and not is_iac_file(target):
-        out.notes.append(f"misconfig: {target} is not an IaC file; not scanned")
+    if job.target.is_file() and not is_iac_file(job.target):
+        out.notes.append(f"misconfig: {job.target} is not an IaC file; not scanned")
         return
-    found = scan_misconfig(target, excludes=options.excludes, tree=tree)
+    found = scan_misconfig(job.target, excludes=job.options.excludes, tree=job.tree)
     out.add(found.findings + found.ignored, found.warnings)  # the gate judges ignore comments
     if found.network:
         out.notes.append(f"NetworkPolicy view (zero trust):\n{found.network.rstrip()}")
 
 
-def _secrets(
-    target: Path,
-    options: TargetOptions,
-    tree: WalkedTree | None,
-    secret: SecretOptions | None,
-    sast: SastOptions | None,
-    out: _Collected,
-) -> None:
+def _secrets(job: _FileJob, out: _Collected) -> None:
     from garrison.secrets.scanner import SecretOptions, scan_secrets
 
-    secret = secret or SecretOptions(excludes=tuple(options.excludes))
-    found = scan_secrets(target, secret, tree)
+    secret = job.secret or SecretOptions(excludes=tuple(job.options.excludes))
+    found = scan_secrets(job.target, secret, job.tree)
     out.add(found.findings + found.ignored, found.warnings)  # the gate judges ignore comments
     skipped = ", ".join(f"{count} {reason}" for reason, count in found.skipped.items())
     out.notes.append(
@@ -225,17 +223,11 @@ def _secrets(
     )
 
 
-def _sast(
-    target: Path,
-    options: TargetOptions,
-    tree: WalkedTree | None,
-    secret: SecretOptions | None,
-    sast: SastOptions | None,
-    out: _Collected,
-) -> None:
+def _sast(job: _FileJob, out: _Collected) -> None:
     from garrison.sast import SastOptions, run_sast
 
-    found = run_sast(target, sast or SastOptions(excludes=tuple(options.excludes)), tree)
+    sast = job.sast or SastOptions(excludes=tuple(job.options.excludes))
+    found = run_sast(job.target, sast, job.tree)
     out.add(found.findings + found.ignored, found.warnings)  # the gate judges ignore comments
     out.notes.extend(found.notes)
 

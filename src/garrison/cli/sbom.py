@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
-from datetime import UTC, datetime
 from typing import Any
 
 from garrison import __version__
@@ -15,8 +13,8 @@ from garrison.cli.common import (
     target_options,
     write_output,
 )
-from garrison.errors import ConfigError
 from garrison.perf import gc_paused
+from garrison.report.common import generation_time
 from garrison.targets import inventory_of
 
 FORMATS = ("cyclonedx", "spdx")
@@ -34,20 +32,10 @@ def register(commands: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def build_timestamp(env: dict[str, str] | None = None) -> datetime:
-    """Now, or SOURCE_DATE_EPOCH when set (reproducible builds: same input, same output)."""
-    value = (env if env is not None else os.environ).get("SOURCE_DATE_EPOCH")
-    if value is None:
-        return datetime.now(UTC).replace(microsecond=0)
-    if not value.isdigit():
-        raise ConfigError(f"SOURCE_DATE_EPOCH: {value!r} is not a number of seconds")
-    return datetime.fromtimestamp(int(value), UTC)
-
-
 def run(args: argparse.Namespace) -> int:
     with gc_paused():
         inventory = inventory_of(args.target, target_options(args))
-        timestamp = build_timestamp()
+        timestamp = generation_time()
         if args.format == "spdx":
             from garrison.sbom.spdx_out import render_spdx
 
