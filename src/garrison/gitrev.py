@@ -27,8 +27,8 @@ from pathlib import Path
 
 from garrison.diff import Place
 from garrison.errors import HistoryError, InputError
+from garrison.gitcli import Git
 from garrison.model import Commit
-from garrison.secrets.gitcli import Git
 
 VERIFY = ("rev-parse", "--verify", "--quiet", "--end-of-options")
 BRANCH_PREFIXES = ("refs/heads/", "refs/remotes/")

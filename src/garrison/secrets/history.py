@@ -17,9 +17,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from garrison.errors import HistoryError
+from garrison.gitcli import Git, batch_sizes, log_entries
 from garrison.model import Commit, Finding, Gap, ScanWarning
 from garrison.secrets.files import excluded, skip_by_name, skip_by_size
-from garrison.secrets.gitcli import Git, batch_sizes, log_entries
 from garrison.secrets.scanner import (
     DEFAULT_OPTIONS,
     SecretOptions,
