@@ -173,3 +173,71 @@ def test_checks_run_in_resource_then_check_order() -> None:
     )
     findings = run_checks([deployment(), deployment()], [other, make_check()])
     assert [f.id for f in findings] == ["GAR-T-002", "GAR-T-001", "GAR-T-001"] * 2
+
+
+# --- Terraform: data sources and blocks that may not exist ------------------------------
+
+
+def terraform_resource(kind: str, doc: Any, **context: Any) -> Resource:
+    spans = {("ingress",): Span(3, 12), ("ingress", 0): Span(3, 5), ("ingress", 1): Span(6, 12)}
+    return Resource("terraform", kind, kind + ".x", "main.tf", doc, Span(1, 13), spans, context)
+
+
+def terraform_check(kinds: list[str], fail_if: Any, select: str | None = None) -> Check:
+    return make_check(source="terraform", kinds=kinds, select=select, fail_if=fail_if)
+
+
+@pytest.mark.parametrize(
+    ("kinds", "kind", "applies"),
+    [
+        (["aws_s3_bucket"], "aws_s3_bucket", False),  # a lookup is not the bucket
+        (["data.aws_s3_bucket"], "aws_s3_bucket", True),  # asked for by name
+        (["*"], "aws_s3_bucket", False),
+        (["aws_iam_policy_document"], "aws_iam_policy_document", True),  # data-only type
+    ],
+)
+def test_data_sources_are_checked_only_when_asked_for(
+    kinds: list[str], kind: str, applies: bool
+) -> None:
+    check = terraform_check(kinds, {"path": "name", "exists": False})
+    data = terraform_resource(kind, {}, mode="data")
+    managed = terraform_resource(kind, {}, mode="managed")
+    assert bool(run_checks([data], [check])) == applies
+    assert bool(run_checks([managed], [check])) == (kinds != ["data.aws_s3_bucket"])
+
+
+# A dynamic "ingress" with an unknown for_each (index 1) next to a written one (index 0).
+RULES = {
+    "ingress": [
+        {"from_port": 443, "cidr_blocks": ["10.0.0.0/8"]},
+        {"from_port": 22, "cidr_blocks": ["0.0.0.0/0"]},
+    ]
+}
+MAYBE = terraform_resource("aws_security_group", RULES, unknown_blocks=(("ingress", 1),))
+ONLY_MAYBE = terraform_resource(
+    "aws_security_group", {"ingress": RULES["ingress"][1:]}, unknown_blocks=(("ingress", 0),)
+)
+
+
+@pytest.mark.parametrize(
+    ("fail_if", "select", "resource", "expected"),
+    [
+        # fails only because of the block that may not be there: unknown, no finding
+        ({"path": "ingress[*].cidr_blocks", "contains": "0.0.0.0/0"}, None, MAYBE, []),
+        ({"path": "cidr_blocks", "contains": "0.0.0.0/0"}, "ingress[*]", MAYBE, []),
+        # fails only because the block may be missing: unknown as well
+        ({"path": "ingress", "exists": False}, None, ONLY_MAYBE, []),
+        ({"path": "ingress", "empty": True}, None, ONLY_MAYBE, []),
+        # fails with and without it: a finding, where it points with the block
+        ({"path": "ingress[*].description", "exists": False}, None, ONLY_MAYBE, [(3, 5)]),
+        ({"path": "ingress[0].from_port", "equals": 443}, None, MAYBE, [(3, 5)]),
+        ({"path": "from_port", "equals": 443}, "ingress[*]", MAYBE, [(3, 5)]),
+        ({"path": "egress", "exists": False}, None, ONLY_MAYBE, [(1, 13)]),
+    ],
+)
+def test_blocks_that_may_not_exist_never_decide_a_finding(
+    fail_if: Any, select: str | None, resource: Resource, expected: list[tuple[int, int]]
+) -> None:
+    check = terraform_check(["aws_security_group"], fail_if, select)
+    assert lines(run_checks([resource], [check])) == expected
+    assert resource.doc["ingress"][-1]["from_port"] == 22  # the resource is not changed

@@ -174,6 +174,29 @@ def test_no_workloads_no_findings() -> None:
     assert ids(load(policy("deny", "shop", "{podSelector: {}}"))) == []
 
 
+def test_workloads_without_containers_are_not_judged() -> None:
+    # migrate-x86-app-to-multi-arch's kustomize overlays: patches that only set replicas
+    # or a nodeSelector run nothing, so their namespace has no workload to isolate.
+    patch = """\
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  replicas: 3
+  template:
+    spec:
+      nodeSelector: {kubernetes.io/arch: arm64}
+"""
+    assert ids(load(patch)) == []
+    table = netpol.network_table(load(patch + policy("deny", "shop", "{podSelector: {}}")))
+    assert table.splitlines()[1].split() == ["shop", "1", "yes", "no", "0", "0", "0"]
+    assert ids(load(patch + workload("db", "shop", "{app: db}")))[0] == (
+        "GAR-NET-001",
+        "Namespace shop has no default-deny ingress NetworkPolicy",
+    )
+
+
 def test_other_policy_engines_are_not_judged() -> None:
     calico = policy("deny", "shop", "{selector: all()}", api="projectcalico.org/v3")
     assert ids(load(workload("web", "shop", "{app: web}") + calico)) == []

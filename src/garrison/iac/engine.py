@@ -1,7 +1,16 @@
 """Run checks over Resources (pure): one Finding per resource, or per selected object,
 where a check's `fail_if` holds, pointing at the deepest offending field; inline
 `# garrison:ignore[ID,...] reason` comments (collected by the loaders into
-`resource.context["ignores"]` as {line: [ids]}) suppress findings."""
+`resource.context["ignores"]` as {line: [ids]}) suppress findings.
+
+Two Terraform rules live here. A `data` source only looks up an object made elsewhere,
+so checks of a resource type do not apply to the data source of that type; a check
+reaches data sources through a `data.<type>` kind, or by naming a type that only exists
+as a data source (`aws_iam_policy_document`). And blocks the loader could not tell exist
+(`context["unknown_blocks"]`: a dynamic block whose `for_each` is unknown) make a check
+fail only when it fails both with those blocks and without them: unknown is never a
+finding.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +25,8 @@ from garrison.iac.paths import Path, resolve
 from garrison.model import Finding, Gap, Location, ScanWarning, Severity
 
 KIND = "misconfiguration"
+# Terraform types that exist only as data sources: checks naming them see data sources.
+DATA_ONLY_KINDS = frozenset({"aws_iam_policy_document", "google_iam_policy"})
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,9 @@ class Check:
         if resource.source != self.source:
             return False
         kinds = self.kinds
+        if resource.context.get("mode") == "data":
+            named = resource.kind in kinds and resource.kind in DATA_ONLY_KINDS
+            return named or f"data.{resource.kind}" in kinds
         return (
             "*" in kinds
             or resource.kind in kinds
@@ -79,11 +93,12 @@ def check_resources(resources: Iterable[Resource], checks: Sequence[Check]) -> C
     ignored: list[Finding] = []
     warnings: list[ScanWarning] = []
     for resource in resources:
+        without = _Without(resource)
         for check in checks:
             if not check.applies_to(resource):
                 continue
             try:
-                spans = list(failures(check, resource))
+                spans = failures(check, resource, without)
             except Exception as exc:  # a Python check's bug must not end the scan
                 warnings.append(_crashed(check, resource, exc))
                 continue
@@ -103,12 +118,65 @@ def subjects(check: Check, resource: Resource) -> list[tuple[Any, DocPath]]:
     return resolve(check.select, resource, resource.doc, ())
 
 
-def failures(check: Check, resource: Resource) -> Iterable[Span]:
-    """The span of each failing subject's deepest offending field."""
+def failures(check: Check, resource: Resource, without: _Without | None = None) -> list[Span]:
+    """The span of each failing subject's deepest offending field. With unknown blocks, a
+    subject fails only if it also fails in the resource without them."""
+    found = _failing(check, resource)
+    if found and resource.context.get("unknown_blocks"):
+        alternative = (without or _Without(resource)).resource
+        certain = {subject for subject, _ in _failing(check, alternative)}
+        found = [(subject, where) for subject, where in found if subject in certain]
+    return [resource.span_of(where) for _, where in found]
+
+
+def _failing(check: Check, resource: Resource) -> list[tuple[DocPath, DocPath]]:
+    """(subject path, deepest offending path) of each failing subject."""
+    found = []
     for obj, obj_path in subjects(check, resource):
         hit = check.fail_if.evaluate(resource, obj, obj_path)
         if hit is not None:
-            yield resource.span_of(deepest(hit) or obj_path)
+            found.append((obj_path, deepest(hit) or obj_path))
+    return found
+
+
+class _Without:
+    """A resource without its unknown blocks, built on first use: each such block is
+    replaced by None (so the indexes of the others stay), and a block name left with no
+    block is removed."""
+
+    def __init__(self, resource: Resource) -> None:
+        self.original = resource
+        self._resource: Resource | None = None
+
+    @property
+    def resource(self) -> Resource:
+        if self._resource is None:
+            doc = self.original.doc
+            for path in self.original.context.get("unknown_blocks") or ():
+                doc = _drop(doc, tuple(path))
+            self._resource = replace(self.original, doc=doc)
+        return self._resource
+
+
+def _drop(doc: Any, path: DocPath) -> Any:
+    """A copy of `doc` with the list item at `path` set to None (a list left with only
+    None is removed from its mapping); `doc` itself is unchanged."""
+    if not path:
+        return doc
+    head, rest = path[0], path[1:]
+    if isinstance(doc, dict) and isinstance(head, str) and head in doc:
+        inner = _drop(doc[head], rest)
+        copy = dict(doc)
+        if isinstance(inner, list) and inner and all(item is None for item in inner):
+            del copy[head]
+        else:
+            copy[head] = inner
+        return copy
+    if isinstance(doc, list) and isinstance(head, int) and 0 <= head < len(doc):
+        copy_list = list(doc)
+        copy_list[head] = None if not rest else _drop(doc[head], rest)
+        return copy_list
+    return doc
 
 
 def is_suppressed(check_id: str, span: Span, resource: Resource) -> bool:

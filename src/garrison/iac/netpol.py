@@ -4,10 +4,12 @@ NetworkPolicy selects. The scanner calls `network_findings` once with every Kube
 Resource of the scan (it needs them all at once); `network_table` is the text report.
 
 Only namespaces with workloads in the scan are judged (Namespace objects alone say
-nothing about traffic). Namespaces that also hold Calico or Cilium policies, and scans
-with cluster-wide policies of those engines or AdminNetworkPolicies, are left out: their
-isolation cannot be told from Kubernetes NetworkPolicies alone. Rules that allow too
-much are single-policy checks (GAR-NET-004 and up in checks/kubernetes.yaml).
+nothing about traffic); a workload whose pod spec lists no container (a kustomize patch
+that only sets `replicas`) runs nothing and does not count. Namespaces that also hold
+Calico or Cilium policies, and scans with cluster-wide policies of those engines or
+AdminNetworkPolicies, are left out: their isolation cannot be told from Kubernetes
+NetworkPolicies alone. Rules that allow too much are single-policy checks (GAR-NET-004
+and up in checks/kubernetes.yaml).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from garrison.iac.checks.kubernetes_py import runs_containers
 from garrison.iac.engine import is_suppressed
 from garrison.iac.kinds import WORKLOAD_KINDS
 from garrison.iac.model import Resource, Span
@@ -90,7 +93,7 @@ def network_view(resources: Iterable[Resource]) -> NetworkView:
             space.policies.append(resource)
         elif resource.kind in OTHER_NAMESPACED or resource.kind == "NetworkPolicy":
             space.other_engine = True  # Cilium, or Calico's own NetworkPolicy kind
-        elif resource.kind in WORKLOAD_KINDS:
+        elif resource.kind in WORKLOAD_KINDS and runs_containers(resource, resource.doc, ()):
             space.workloads.append(resource)
     return view
 

@@ -150,18 +150,22 @@ def test_modules_are_checked_with_their_arguments() -> None:
 
 def test_an_empty_dynamic_block_is_no_block_and_lookups_are_no_clusters() -> None:
     # Trivy GCP-0061 on gke-stateful-postgres' cluster modules: no authorized networks
-    # given, so the dynamic block has no instance; the override file's block and the
-    # data source that looks the cluster up are not clusters lacking every setting.
-    assert findings("gke_module") == [("GAR-TF-GCP-016", "modules/cluster/main.tf", 16)]
+    # given, so `length(...) == 0 ? [] : [...]` gives the dynamic block no instance (the
+    # module called with networks passes); the override file's network_policy replaces
+    # the disabled one (no GAR-TF-GCP-017) and is no cluster of its own; the data source
+    # that looks the cluster up is no cluster lacking every setting.
+    assert findings("gke_module") == [("GAR-TF-GCP-016", "modules/cluster/main.tf", 22)]
 
 
 def test_eks_module_defaults_and_hybrid_nodes() -> None:
     # Trivy AWS-0038: three of the five control plane log types (line 12); AWS-0131: an
     # instance without root_block_device (line 28), whose metadata service is off, so
-    # there is no IMDSv1 finding.
+    # there is no IMDSv1 finding; AWS-0104: the recommended node rules' all-egress rule,
+    # built by `for` expressions (line 91: the rule's cidr_blocks).
     assert findings("eks_hybrid") == [
         ("GAR-TF-AWS-048", "main.tf", 12),
         ("GAR-TF-AWS-025", "main.tf", 28),
+        ("GAR-TF-AWS-014", "main.tf", 91),
     ]
 
 

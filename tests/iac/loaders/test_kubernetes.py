@@ -323,6 +323,47 @@ spec:
     assert pod.spans[("spec", "containers", 1, "name")] == Span(10, 10)
 
 
+def test_duplicate_keys_warn_with_the_line_and_the_last_value_is_checked() -> None:
+    text = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+    - name: a
+      image: busybox:1
+      securityContext: &context
+        privileged: true
+        privileged: false
+    - name: b
+      securityContext: *context
+  hostNetwork: true
+  hostNetwork: false
+---
+ci: [not, kubernetes]
+ci: again
+"""
+    result = load(text, "pods.yaml")
+    (pod,) = result.resources
+    assert pod.doc["spec"]["hostNetwork"] is False
+    assert pod.doc["spec"]["containers"][1]["securityContext"] == {"privileged": False}
+    assert pod.spans[("spec", "hostNetwork")] == Span(15, 15)
+    assert [(w.source, w.line, w.message, w.gap) for w in result.warnings] == [
+        ("pods.yaml", 11, "line 11: duplicate key spec.containers[0].securityContext.privileged"
+         " (the last value is used)", Gap.READER_FAILED),
+        ("pods.yaml", 15, "line 15: duplicate key spec.hostNetwork (the last value is used)",
+         Gap.READER_FAILED),
+    ]  # fmt: skip
+
+
+def test_merge_keys_overridden_by_written_keys_are_no_duplicates() -> None:
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nbase: &b {k: 1}\n"
+    text += "data:\n  <<: *b\n  k: 2\n"
+    result = load(text)
+    assert only(result).doc["data"] == {"k": 2} and result.warnings == ()
+
+
 def test_deep_nesting_warns() -> None:
     text = "apiVersion: v1\nkind: ConfigMap\ndata: " + "[" * 5000 + "]" * 5000 + "\n"
     result = load(text)

@@ -122,7 +122,7 @@ resource "aws_s3_bucket" "b" {
   env      = lookup({ prod = "p" }, var.env, "x")
 }
 """
-    doc = load(text)["aws_s3_bucket.b"].doc
+    doc = load(text)["aws_s3_bucket.b[0]"].doc
     assert doc["bucket"] == "shop-prod-data"
     assert doc["tags"] == {"Env": "prod", "Name": "shop-prod"}
     assert doc["ports"] == [22, 443]
@@ -369,3 +369,74 @@ def test_a_single_file_reads_the_directorys_tfvars() -> None:
     source = SourceFile("main.tf", (root / "main.tf").read_bytes(), sibling)
     found = {r.name: r for r in terraform.load(source).resources}
     assert found["aws_db_instance.main"].doc["publicly_accessible"] is True
+
+
+def test_a_known_count_gives_one_resource_per_index() -> None:
+    # terraform-aws-vpc's network ACL rules: `var.rules[count.index]` (Trivy AWS-0105).
+    text = """\
+variable "rules" {
+  default = [
+    { rule_number = 100, cidr_block = "0.0.0.0/0" },
+    { rule_number = 200, cidr_block = "10.0.0.0/8" },
+  ]
+}
+resource "aws_network_acl_rule" "in" {
+  count       = length(var.rules)
+  rule_number = var.rules[count.index]["rule_number"]
+  cidr_block  = lookup(var.rules[count.index], "cidr_block", null)
+}
+resource "aws_network_acl_rule" "many" {
+  count       = 250
+  rule_number = count.index
+}
+resource "aws_network_acl_rule" "same" {
+  count = 3
+}
+resource "aws_network_acl_rule" "unknown" {
+  count       = length(var.given)
+  rule_number = count.index
+}
+"""
+    found = load(text)
+    assert found["aws_network_acl_rule.in[0]"].doc["rule_number"] == 100
+    assert found["aws_network_acl_rule.in[1]"].doc["cidr_block"] == "10.0.0.0/8"
+    assert found["aws_network_acl_rule.in[1]"].span == Span(7, 11)
+    # at most MAX_DYNAMIC instances; identical instances are kept once
+    assert "aws_network_acl_rule.in" not in found
+    many = [name for name in found if name.startswith("aws_network_acl_rule.many[")]
+    assert len(many) == 100 and many[-1] == "aws_network_acl_rule.many[99]"
+    assert [name for name in found if ".same" in name] == ["aws_network_acl_rule.same[0]"]
+    assert found["aws_network_acl_rule.unknown"].doc["rule_number"] == "${count.index}"
+
+
+def test_a_dynamic_block_with_unknown_for_each_is_marked_unknown() -> None:
+    text = """\
+resource "aws_security_group" "sg" {
+  ingress {
+    from_port = 443
+  }
+  dynamic "ingress" {
+    for_each = var.extra
+    content {
+      from_port   = 22
+      cidr_blocks = ["0.0.0.0/0"]
+      dynamic "inner" {
+        for_each = ingress.value.inner
+        content {}
+      }
+    }
+  }
+  dynamic "egress" {
+    for_each = [var.one]
+    content {
+      from_port = egress.value
+    }
+  }
+}
+"""
+    sg = load(text)["aws_security_group.sg"]
+    # the contents as written, in case it is there; the engine knows it may not be
+    assert sg.doc["ingress"][1] == {"from_port": 22, "cidr_blocks": ["0.0.0.0/0"], "inner": [{}]}
+    assert sg.context["unknown_blocks"] == (("ingress", 1), ("ingress", 1, "inner", 0))
+    # a list of known length, even with unknown elements, gives known instances
+    assert sg.doc["egress"] == [{"from_port": "${var.one}"}]

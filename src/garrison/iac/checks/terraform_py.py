@@ -10,7 +10,6 @@ it as unknown and reports nothing on it (a scan must not guess).
 from __future__ import annotations
 
 import json
-import posixpath
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,14 +25,11 @@ def unknown(value: Any) -> bool:
 
 
 def managed_resource(resource: Resource, obj: Any, path: DocPath) -> bool:
-    """A `resource` block of its own: not a `data` source (which only looks up an object
-    made elsewhere) nor a block of an override file (which Terraform merges into the
-    block it overrides, so it is no resource of its own)."""
-    name = posixpath.basename(resource.file)
-    override = name in ("override.tf", "override.tf.json") or name.endswith(
-        ("_override.tf", "_override.tf.json")
-    )
-    return resource.context.get("mode") != "data" and not override
+    """A `resource` block, not a `data` source (which only looks up an object made
+    elsewhere). The engine already keeps data sources from checks of resource types;
+    this guard stays for checks run on their own (override files are merged into the
+    blocks they override by the loader, so they are no resources of their own)."""
+    return resource.context.get("mode") != "data"
 
 
 def gke_private_endpoint(resource: Resource, obj: Any, path: DocPath) -> bool:

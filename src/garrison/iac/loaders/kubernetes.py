@@ -3,8 +3,12 @@
 
 Other YAML (CI configs, OpenAPI documents, Compose files) gives no resources and no
 warning. Unrendered Helm templates give one SKIPPED warning; invalid YAML one warning
-naming the line (the documents before the error are kept). `render_kustomization` is the
-one place that runs a program (`kubectl kustomize`); the scanner calls it per directory.
+naming the line (the documents before the error are kept). A key written twice in one
+mapping of an object gives a warning naming its line, and the object is checked with the
+last value: what a lenient decoder keeps (the API server with field validation `Ignore`
+or `Warn`), while `kubectl apply`'s default strict validation refuses the object.
+`render_kustomization` is the one place that runs a program (`kubectl kustomize`); the
+scanner calls it per directory.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import yaml
 from garrison.iac.kinds import workload_context
 from garrison.iac.loaders.yaml_spans import Document, YamlLimitError, compose_documents
 from garrison.iac.model import DocPath, LoadResult, Resource, Span
+from garrison.iac.paths import path_text
 from garrison.inventory.readers.base import SourceFile
 from garrison.model import Gap, ScanWarning
 
@@ -59,23 +64,27 @@ def parse_manifests(path: str, text: str, template_at: int | None = None) -> Loa
     that are mappings, is then an unrendered template (a warning, no resources)."""
     ignores = _ignore_comments(text)
     resources: list[Resource] = []
+    warnings: list[ScanWarning] = []
     previous_end = 0
     try:
         for document in compose_documents(text):
             if template_at is not None and document.complex_keys:
                 return _helm(path, text, template_at)
-            resources.extend(_document_resources(document, path, ignores, previous_end))
+            found = _document_resources(document, path, ignores, previous_end)
+            if found:
+                warnings += _duplicate_warnings(path, document, warnings)
+            resources.extend(found)
             previous_end = document.span.end
     except yaml.YAMLError as exc:
         if template_at is not None:
             return _helm(path, text, template_at)
         if path.endswith(".json") and not resources:
             return _json_fallback(path, text, exc)
-        return LoadResult(tuple(resources), (_yaml_warning(path, exc),))
+        return LoadResult(tuple(resources), (*warnings, _yaml_warning(path, exc)))
     except (YamlLimitError, RecursionError) as exc:
         message = str(exc) if isinstance(exc, YamlLimitError) else "nested too deeply"
-        return LoadResult(tuple(resources), (_warning(path, message),))
-    return LoadResult(tuple(resources))
+        return LoadResult(tuple(resources), (*warnings, _warning(path, message)))
+    return LoadResult(tuple(resources), tuple(warnings))
 
 
 def resources_from_doc(doc: dict[str, Any], path: str) -> list[Resource]:
@@ -203,6 +212,21 @@ def _ignore_comments(text: str) -> dict[int, list[str]]:
 
 
 # --- warnings and fallbacks ------------------------------------------------------------
+
+
+def _duplicate_warnings(
+    path: str, document: Document, earlier: list[ScanWarning]
+) -> list[ScanWarning]:
+    """One warning per key written twice in a mapping, by line (an alias that repeats
+    the mapping does not repeat the warning)."""
+    lines = {w.line for w in earlier}
+    found: list[ScanWarning] = []
+    for key_path, line in document.duplicates:
+        if line not in lines:
+            lines.add(line)
+            message = f"duplicate key {path_text(key_path)} (the last value is used)"
+            found.append(_warning(path, message, line=line))
+    return found
 
 
 def _helm(path: str, text: str, offset: int) -> LoadResult:

@@ -1,13 +1,16 @@
-"""Terraform (.tf) loader: one Resource per `resource` and `data` block.
+"""Terraform (.tf) loader: one Resource per `resource` and `data` block instance.
 
 `kind` is the resource type ("aws_s3_bucket"), `name` its address ("aws_s3_bucket.logs",
 "data.aws_iam_policy_document.x", "module.logs.aws_s3_bucket.this" inside a module), `doc`
 its arguments (nested blocks are lists of mappings, in order). Values are evaluated
 statically (see terraform_eval): `var.x` from variable defaults, `terraform.tfvars`,
 `*.auto.tfvars` or a calling module's arguments; `local.x` from `locals`; anything else
-stays the string "${<expression>}". Resources with a known `count = 0` or an empty
-`for_each` are left out, as Terraform would create none; a known `for_each` gives one
-Resource per key (`aws_s3_bucket.b["logs"]`, with `each.key`/`each.value` evaluated).
+stays the string "${<expression>}". A block with a known `count` or `for_each` gives one
+Resource per instance (`aws_s3_bucket.b[0]`, `aws_s3_bucket.b["logs"]`, with
+`count.index` or `each` evaluated; at most MAX_DYNAMIC, identical ones kept once), none
+for `count = 0` or an empty `for_each`, and one with them unknown otherwise; module calls
+likewise (at most MAX_MODULE_INSTANCES). Override files are merged into the blocks they
+override (terraform_override).
 
 Entry points:
 - `load(source)`: one file on its own (its variables and locals, the terraform.tfvars
@@ -19,9 +22,11 @@ Entry points:
   with the caller's arguments, so each module file is reported where it is used.
 
 context: "address", "mode" ("managed"/"data"), "module" ("" at the root), "ignores"
-({line: [check ids]} from `# garrison:ignore[...]` comments) and "referrers": the
-resources of the same module instance that reference this one (by address in an
-expression, or an S3 bucket by its literal name), as {"kind", "name", "doc"} mappings.
+({line: [check ids]} from `# garrison:ignore[...]` comments), "unknown_blocks" (the
+DocPaths of blocks a dynamic block with an unknown `for_each` may or may not make; the
+engine decides nothing on them) and "referrers": the resources of the same module
+instance that reference this one (by address in an expression, or an S3 bucket by its
+literal name), as {"kind", "name", "doc"} mappings.
 """
 
 from __future__ import annotations
@@ -37,20 +42,22 @@ from garrison.iac.loaders.terraform_eval import Evaluator, Scope
 from garrison.iac.loaders.terraform_hcl import (
     MAX_DYNAMIC,
     Block,
-    DocBuilder,
     HclFile,
     attributes,
     blocks,
     parse,
 )
 from garrison.iac.loaders.terraform_links import Entry, link
-from garrison.iac.loaders.terraform_values import Unknown
+from garrison.iac.loaders.terraform_override import MergedDoc, settings, top_blocks
+from garrison.iac.loaders.terraform_values import Unknown, is_number
 from garrison.iac.model import LoadResult, Resource, Span
 from garrison.inventory.readers.base import SourceFile
+from garrison.model import ScanWarning
 
 NAME = "terraform"
 SOURCE = "terraform"
 MAX_MODULE_DEPTH = 5
+MAX_MODULE_INSTANCES = 20  # instances of one module call (count/for_each) evaluated at most
 ReadDir = Callable[[str], Mapping[str, bytes] | None]
 
 _MODULE_META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
@@ -110,6 +117,7 @@ class _Loader:
         self.visited: set[str] = set()
         self.resources: list[Resource] = []
         self.seen: set[tuple[str, Span, str, str]] = set()
+        self.warnings: dict[tuple[str, int | None, str], ScanWarning] = {}
 
     def parse_all(self, files: Mapping[str, bytes]) -> list[HclFile]:
         for path in sorted(files):
@@ -118,8 +126,9 @@ class _Loader:
         return [self.cache[p] for p in sorted(files) if p in self.cache]
 
     def result(self) -> LoadResult:
-        warnings = tuple(f.warning for f in self.cache.values() if f.warning is not None)
-        return LoadResult(tuple(self.resources), warnings)
+        warnings = [f.warning for f in self.cache.values() if f.warning is not None]
+        merging = [self.warnings[key] for key in sorted(self.warnings, key=str)]
+        return LoadResult(tuple(self.resources), (*warnings, *merging))
 
     def instance(
         self,
@@ -132,7 +141,8 @@ class _Loader:
     ) -> None:
         """Evaluate the module in `dir` with `inputs` (None: a root module)."""
         self.visited.add(dir)
-        top = [b for f in files if f.path.endswith(".tf") for b in blocks(f)]
+        top, warnings = top_blocks(files)
+        self.warnings.update(((w.source, w.line, w.message), w) for w in warnings)
         scope = _scope(top, inputs, files)
         entries = [
             e for b in top if b.type in ("resource", "data") for e in _entries(b, scope, prefix)
@@ -146,18 +156,19 @@ class _Loader:
     def _call(
         self, block: Block, dir: str, scope: Scope, prefix: str, depth: int, stack: tuple[str, ...]
     ) -> None:
-        settings = attributes(block.body)
-        evaluator = Evaluator(scope, block.file.text)
-        source = evaluator.value(settings["source"]) if "source" in settings else None
-        child = _child_dir(dir, source)
-        if child is None or child in stack or _creates_none(settings, evaluator):
+        values = _Settings(block, scope)
+        child = _child_dir(dir, values.get("source"))
+        if child is None or child in stack or _creates_none(values):
             return
         files = self.read_dir(child)
         if not files:
             return
-        inputs = {k: evaluator.value(v) for k, v in settings.items() if k not in _MODULE_META}
-        where = f"{prefix}module.{block.labels[0]}."
-        self.instance(child, self.parse_all(files), inputs, where, depth + 1, (*stack, child))
+        parsed = self.parse_all(files)
+        for index, bound in _instances(values, MAX_MODULE_INSTANCES):
+            instance = _Settings(block, scope, bound)
+            inputs = {k: instance.get(k) for k in instance.names if k not in _MODULE_META}
+            where = f"{prefix}module.{block.labels[0]}{index}."
+            self.instance(child, parsed, inputs, where, depth + 1, (*stack, child))
 
     def _add(self, resource: Resource) -> None:
         """Keep one of the identical copies a module called several times gives."""
@@ -169,17 +180,42 @@ class _Loader:
             self.resources.append(resource)
 
 
+class _Settings:
+    """A block's arguments (overrides applied), each evaluated on first use."""
+
+    def __init__(
+        self, block: Block, scope: Scope, iterators: Mapping[str, Any] | None = None
+    ) -> None:
+        self.nodes = settings(block)
+        self.scope = scope
+        self.iterators = iterators or {}
+        self.names = list(self.nodes)
+        self.values: dict[str, Any] = {}
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.nodes
+
+    def get(self, name: str) -> Any:
+        """The value of argument `name`, None when the block does not set it."""
+        if name not in self.nodes:
+            return None
+        if name not in self.values:
+            node, text = self.nodes[name]
+            self.values[name] = Evaluator(self.scope, text, self.iterators).value(node)
+        return self.values[name]
+
+
 def _scope(top: list[Block], inputs: Mapping[str, Any] | None, files: list[HclFile]) -> Scope:
     variables: dict[str, Any] = {}
     for block in top:
         if block.type != "variable" or not block.labels:
             continue
         name = block.labels[0]
-        default = attributes(block.body).get("default")
+        declared = _Settings(block, Scope({}))
         if inputs is not None and name in inputs:
             variables[name] = inputs[name]
-        elif default is not None:
-            variables[name] = Evaluator(Scope({}), block.file.text).value(default)
+        elif "default" in declared:
+            variables[name] = declared.get("default")
         else:
             variables[name] = Unknown(f"${{var.{name}}}")
     for file in files:
@@ -196,46 +232,46 @@ def _scope(top: list[Block], inputs: Mapping[str, Any] | None, files: list[HclFi
 
 
 def _entries(block: Block, scope: Scope, prefix: str) -> list[Entry]:
-    """The instances of a resource or data block: one per element of a known `for_each`
-    (with `each` bound), else one (with `each` and `count.index` unknown)."""
-    settings = attributes(block.body)
-    evaluator = Evaluator(scope, block.file.text)
-    if len(block.labels) < 2 or _creates_none(settings, evaluator):
+    """The instances of a resource or data block (see `_instances`)."""
+    values = _Settings(block, scope)
+    if len(block.labels) < 2 or _creates_none(values):
         return []
-    each = evaluator.value(settings["for_each"]) if "for_each" in settings else None
+    return [_entry(block, scope, prefix, i, bound) for i, bound in _instances(values, MAX_DYNAMIC)]
+
+
+def _instances(values: _Settings, limit: int) -> list[tuple[str, dict[str, Any]]]:
+    """(address suffix, iterators) of each instance of a block: one per index of a known
+    `count` (`count.index` bound) or per element of a known `for_each` (`each` bound), at
+    most `limit`; else one, with `count.index` and `each` unknown."""
+    count = values.get("count")
+    if is_number(count) and float(count).is_integer() and count > 0:
+        return [(f"[{i}]", {"count": {"index": i}}) for i in range(min(int(count), limit))]
+    each = values.get("for_each")
     if isinstance(each, list) and all(isinstance(v, str) for v in each):
         each = {v: v for v in each}
-    if not isinstance(each, dict) or not each:
-        return [_entry(block, scope, prefix, "", {})]
-    items = list(each.items())[:MAX_DYNAMIC]
-    return [
-        _entry(block, scope, prefix, f'["{k}"]', {"each": {"key": k, "value": v}}) for k, v in items
-    ]
+    if not isinstance(each, dict) or not each or any("${" in k for k in each):
+        return [("", {})]
+    items = list(each.items())[:limit]
+    return [(f'["{k}"]', {"each": {"key": k, "value": v}}) for k, v in items]
 
 
 def _entry(block: Block, scope: Scope, prefix: str, index: str, iterators: Any) -> Entry:
-    builder = DocBuilder(block.file, scope)
-    doc = builder.body(block.body, (), iterators)
+    merged = MergedDoc(block, scope, iterators)
     kind, name = block.labels[:2]
     local = f"data.{kind}.{name}" if block.type == "data" else f"{kind}.{name}"
     mode = "data" if block.type == "data" else "managed"
     span = block.file.span(block.node)
     return Entry(
-        kind, local, prefix + local + index, mode, doc, block.file.path, span, builder.spans,
-        block.file.ignores, None, prefix.rstrip("."),
+        kind, local, prefix + local + index, mode, merged.doc, block.file.path, span,
+        merged.spans, block.file.ignores, None, prefix.rstrip("."),
+        tuple(merged.unknown_blocks),
     )  # fmt: skip
 
 
-def _creates_none(settings: Mapping[str, Any], evaluator: Evaluator) -> bool:
+def _creates_none(values: _Settings) -> bool:
     """A known `count = 0` or an empty `for_each`."""
-    if "count" in settings:
-        count = evaluator.value(settings["count"])
-        if isinstance(count, int | float) and not isinstance(count, bool) and count == 0:
-            return True
-    if "for_each" in settings:
-        each = evaluator.value(settings["for_each"])
-        return isinstance(each, dict | list) and not each
-    return False
+    count, each = values.get("count"), values.get("for_each")
+    return (is_number(count) and count == 0) or (isinstance(each, dict | list) and not each)
 
 
 def _local_calls(dir: str, files: list[HclFile]) -> set[str]:

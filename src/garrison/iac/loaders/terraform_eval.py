@@ -1,11 +1,12 @@
 """Static evaluation of HCL expressions, as far as a scan can know their values.
 
 Works on the lark parse trees of python-hcl2's grammar. Literals, strings, lists, objects,
-`var.x` and `local.x` (and indexing into them), conditionals with a known condition,
-operators and a few pure functions (`jsonencode`, `merge`, `concat`, ...) are evaluated.
-Everything else (resource attributes, data sources, `each`, `count.index`, splats, `for`
-expressions) is *unknown*: it becomes the string "${<source text>}" in the document, so a
-check sees a string containing "${" and can treat it as neither good nor bad.
+`var.x` and `local.x` (and indexing into them), bound iterators (`each`, `count`, a
+dynamic block's), conditionals with a known condition, operators, `for` expressions over
+a known collection and the pure functions of terraform_functions are evaluated.
+Everything else (resource attributes, data sources, splats, template directives) is
+*unknown*: it becomes the string "${<source text>}" in the document, so a check sees a
+string containing "${" and can treat it as neither good nor bad.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from typing import Any
 from hcl2.utils import process_escape_sequences
 from lark import Token, Tree
 
+from garrison.iac.loaders.terraform_for import for_object, for_tuple
+from garrison.iac.loaders.terraform_functions import FUNCTIONS
 from garrison.iac.loaders.terraform_values import (
-    FUNCTIONS,
     Unknown,
     Unresolved,
     apply,
@@ -98,6 +100,15 @@ class Evaluator:
             return self.unknown(node)
         return handler(self, node)
 
+    def known(self, node: Node) -> Any:
+        """The value of an expression tree; raises Unresolved where `value` would give
+        an Unknown (for the parts of an expression that must be known)."""
+        return self._eval(node)
+
+    def bound(self, names: Mapping[str, Any]) -> Evaluator:
+        """An evaluator with more iterator names bound (a `for` expression's `k`, `v`)."""
+        return Evaluator(self.scope, self.text, {**self.iterators, **names})
+
     def _expr_term(self, node: Node) -> Any:
         inner = content(node)
         return self._eval(inner[0]) if inner else self.unknown(node)
@@ -166,6 +177,7 @@ class Evaluator:
 
     def _traversal(self, node: Node) -> Any:
         root, steps = _flatten(node)
+        steps = [self._index(step) if isinstance(step, Tree) else step for step in steps]
         if root.data == "identifier":
             name = token_text(root)
             if name in self.iterators:
@@ -175,6 +187,22 @@ class Evaluator:
                 return _walk(first, steps[1:])
             raise Unresolved
         return _walk(self._eval(root), steps)
+
+    def _identifier(self, node: Node) -> Any:
+        """A bare name: a bound iterator (a `for` expression's `k`, `v`), else unknown."""
+        name = token_text(node)
+        if name in self.iterators:
+            return self.iterators[name]
+        raise Unresolved
+
+    def _index(self, node: Node) -> str | int:
+        """A computed index (`[count.index]`, `["name"]`): a known number or string."""
+        key = self._eval(node)
+        if is_number(key) and float(key).is_integer():
+            return int(key)
+        if isinstance(key, str) and "${" not in key:
+            return key
+        raise Unresolved
 
     def _named(self, root: str, name: str) -> Any:
         if root == "local":
@@ -238,8 +266,6 @@ def _flatten(node: Node) -> tuple[Node, list[Any]]:
 
 def _walk(value: Any, steps: list[Any]) -> Any:
     for step in steps:
-        if isinstance(step, Tree):
-            raise Unresolved  # a computed index: rare in the settings checks read
         in_dict = isinstance(value, dict) and isinstance(step, str) and step in value
         in_list = isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value)
         if not (in_dict or in_list):
@@ -260,10 +286,13 @@ _HANDLERS: dict[str, Callable[[Evaluator, Node], Any]] = {
     "heredoc_template_trim": Evaluator._heredoc,
     "tuple": Evaluator._tuple,
     "object": Evaluator._object,
+    "identifier": Evaluator._identifier,
     "get_attr_expr_term": Evaluator._traversal,
     "index_expr_term": Evaluator._traversal,
     "conditional": Evaluator._conditional,
     "unary_op": Evaluator._unary,
     "binary_op": Evaluator._binary,
     "function_call": Evaluator._call,
+    "for_tuple_expr": for_tuple,
+    "for_object_expr": for_object,
 }

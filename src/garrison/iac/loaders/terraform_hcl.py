@@ -13,11 +13,12 @@ import hcl2
 from lark.exceptions import LarkError, UnexpectedInput
 
 from garrison.iac.loaders.terraform_eval import Evaluator, Node, Scope, content, token_text
-from garrison.iac.loaders.terraform_values import Unknown, is_known, materialize
+from garrison.iac.loaders.terraform_values import Unknown, materialize
 from garrison.iac.model import DocPath, Span
 from garrison.model import Gap, ScanWarning
 
-MAX_DYNAMIC = 100  # instances of one dynamic block expanded at most
+MAX_DYNAMIC = 100  # instances of one dynamic block (or resource) expanded at most
+Instances = list[tuple[Node, dict[str, Any]]]  # a block body and its iterators, per instance
 _IGNORE = re.compile(r"(?:#|//|/\*)\s*garrison:ignore\[([^\]]*)\]")
 
 
@@ -43,13 +44,15 @@ class HclFile:
 
 @dataclass(frozen=True)
 class Block:
-    """A block: its type (`resource`, `ingress`), labels, body tree and file."""
+    """A block: its type (`resource`, `ingress`), labels, body tree and file; `overrides`
+    are the blocks of override files merged into it (see terraform_override)."""
 
     file: HclFile
     node: Node
     type: str
     labels: tuple[str, ...]
     body: Node
+    overrides: tuple[Block, ...] = ()
 
 
 def parse(path: str, data: bytes) -> HclFile:
@@ -113,12 +116,15 @@ def attributes(body: Node) -> dict[str, Node]:
 
 
 class DocBuilder:
-    """Turns block bodies of one file into documents, collecting `spans` as it goes."""
+    """Turns block bodies of one file into documents, collecting `spans` as it goes, and
+    in `unknown_blocks` the DocPath of each block a `dynamic` block with an unknown
+    `for_each` stands for: it may be there (with the contents written) or not at all."""
 
     def __init__(self, file: HclFile, scope: Scope) -> None:
         self.file = file
         self.scope = scope
         self.spans: dict[DocPath, Span] = {}
+        self.unknown_blocks: list[DocPath] = []
 
     def body(self, body: Node, path: DocPath, iterators: Mapping[str, Any]) -> dict[str, Any]:
         evaluator = Evaluator(self.scope, self.file.text, iterators)
@@ -139,10 +145,11 @@ class DocBuilder:
         names = [token_text(label) for label in labels]
         if not names or inner.data != "body":
             return
+        known = True
         if names[0] == "dynamic" and len(names) > 1:
-            name, instances = names[1], self._dynamic(inner, names[1], ev)
+            name, (instances, known) = names[1], self._dynamic(inner, names[1], ev)
         else:
-            name, instances = names[0], [(inner, ev.iterators)]
+            name, instances = names[0], [(inner, dict(ev.iterators))]
         items = doc.setdefault(name, [])
         if not isinstance(items, list):
             return  # an attribute and a block of one name: not valid Terraform
@@ -150,17 +157,19 @@ class DocBuilder:
         for body, iterators in instances:
             where = (*path, name, len(items))
             self.spans[where] = span
+            if not known:
+                self.unknown_blocks.append(where)
             items.append(self.body(body, where, iterators))
         first = self.spans.get((*path, name), span)
         self.spans[(*path, name)] = Span(min(first.start, span.start), max(first.end, span.end))
 
-    def _dynamic(self, body: Node, name: str, ev: Evaluator) -> list[tuple[Node, dict[str, Any]]]:
+    def _dynamic(self, body: Node, name: str, ev: Evaluator) -> tuple[Instances, bool]:
         """A `dynamic` block's `content`, once per element of a known `for_each`, or once
-        with its iterator unknown."""
+        with its iterator unknown (then False: the block may as well not be there)."""
         inner = [b.body for b in blocks(self.file, body) if b.type == "content"]
         settings = attributes(body)
         if not inner:
-            return []
+            return [], True
         iterator = name
         if "iterator" in settings:
             iterator = token_text(content(settings["iterator"])[0]) or name
@@ -168,12 +177,13 @@ class DocBuilder:
         elements: list[Any]
         if isinstance(each, dict):
             elements = [{"key": k, "value": v} for k, v in each.items()]
-        elif isinstance(each, list) and is_known(each):
+        elif isinstance(each, list):
             elements = [{"key": i, "value": v} for i, v in enumerate(each)]
         else:
             elements = [Unknown("${" + iterator + "}")]
         extra = dict(ev.iterators)
-        return [(inner[0], {**extra, iterator: e}) for e in elements[:MAX_DYNAMIC]]
+        instances = [(inner[0], {**extra, iterator: e}) for e in elements[:MAX_DYNAMIC]]
+        return instances, isinstance(each, dict | list)
 
     def _literal_spans(self, ev: Evaluator, expression: Node, path: DocPath) -> None:
         """Spans of the keys and items of an object or list written out literally."""

@@ -31,6 +31,7 @@ class Entry:
     ignores: Mapping[int, list[str]] = field(default_factory=dict)
     refs: frozenset[str] | None = None  # addresses it references; None: read from `doc`
     module: str = ""  # "module.a.module.b"; "" at the root
+    unknown_blocks: tuple[DocPath, ...] = ()  # blocks that may not exist (see DocBuilder)
 
 
 def link(entries: Sequence[Entry]) -> list[Resource]:
@@ -82,6 +83,7 @@ def _resource(entry: Entry, referrers: list[Entry]) -> Resource:
         "address": entry.address,
         "mode": entry.mode,
         "module": entry.module,
+        "unknown_blocks": entry.unknown_blocks,
         "ignores": entry.ignores,
         "referrers": tuple({"kind": r.kind, "name": r.address, "doc": r.doc} for r in referrers),
     }

@@ -1,10 +1,9 @@
-"""Values of statically evaluated HCL: the Unknown marker, operators and the few pure
-Terraform functions the evaluator computes (`jsonencode`, `merge`, `concat`, `try`, ...).
-A function raises Unresolved when its result cannot be known."""
+"""Values of statically evaluated HCL: the Unknown marker, the Unresolved signal, the
+operators, and the argument checks the built-in functions share (the functions are in
+terraform_functions and terraform_collections)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -62,10 +61,9 @@ def is_number(value: Any) -> bool:
 def apply(operator: str, left: Any, right: Any) -> Any:
     if not (is_known(left) and is_known(right)):
         raise Unresolved
-    if operator == "==":
-        return bool(left == right)
-    if operator == "!=":
-        return bool(left != right)
+    if operator in ("==", "!="):
+        equal = isinstance(left, bool) == isinstance(right, bool) and bool(left == right)
+        return equal == (operator == "==")
     if operator in ("&&", "||") and isinstance(left, bool) and isinstance(right, bool):
         return (left and right) if operator == "&&" else (left or right)
     if is_number(left) and is_number(right):
@@ -73,98 +71,72 @@ def apply(operator: str, left: Any, right: Any) -> Any:
             "+": lambda a, b: a + b,
             "-": lambda a, b: a - b,
             "*": lambda a, b: a * b,
+            "/": lambda a, b: a / b,
+            "%": lambda a, b: a % b,
             "<": lambda a, b: a < b,
             ">": lambda a, b: a > b,
             "<=": lambda a, b: a <= b,
             ">=": lambda a, b: a >= b,
         }
-        if operator in arithmetic:
+        if operator in arithmetic and _defined(operator, left, right):
             return arithmetic[operator](left, right)
     raise Unresolved
 
 
-def _merge(values: list[Any]) -> Any:
-    if not all(isinstance(v, dict) for v in values):
+def _defined(operator: str, left: Any, right: Any) -> bool:
+    """Division by zero fails in Terraform; `%` is only computed where Terraform's
+    (truncating) remainder and Python's agree."""
+    if operator == "/":
+        return bool(right != 0)
+    if operator == "%":
+        return bool(left >= 0 and right > 0)
+    return True
+
+
+# --- argument checks of the built-in functions ------------------------------------------
+
+
+def arity(values: list[Any], *counts: int) -> None:
+    """A call with another number of arguments fails in Terraform."""
+    if len(values) not in counts:
         raise Unresolved
-    merged: dict[str, Any] = {}
-    for item in values:
-        merged.update(item)
-    return merged
 
 
-def _concat(values: list[Any]) -> Any:
-    if not all(isinstance(v, list) for v in values):
+def known(value: Any) -> Any:
+    """`value` when no part of it is unknown."""
+    if not is_known(value):
         raise Unresolved
-    return [item for v in values for item in v]
+    return value
 
 
-def _first_known(values: list[Any]) -> Any:
-    """`try(a, b)`: `a` when it is known. An unknown `a` may be a value only known after
-    apply rather than an error, so the result is unknown then (never the fallback)."""
-    if values and is_known(values[0]):
-        return values[0]
+def as_text(value: Any) -> str:
+    """A known primitive as Terraform converts it to a string."""
+    if isinstance(value, str | bool) or is_number(value):
+        return to_text(value)
     raise Unresolved
 
 
-def _coalesce(values: list[Any]) -> Any:
-    for item in values:
-        if not is_known(item):
-            raise Unresolved
-        if item not in (None, ""):
-            return item
-    raise Unresolved
-
-
-def _lookup(values: list[Any]) -> Any:
-    if len(values) >= 2 and isinstance(values[0], dict) and isinstance(values[1], str):
-        if values[1] in values[0]:
-            return values[0][values[1]]
-        if len(values) == 3:
-            return values[2]
-    raise Unresolved
-
-
-def _one(convert: Callable[[Any], Any]) -> Callable[[list[Any]], Any]:
-    def call(values: list[Any]) -> Any:
-        if len(values) != 1 or not is_known(values[0]):
-            raise Unresolved
-        try:
-            return convert(values[0])
-        except (TypeError, ValueError, AttributeError):
-            raise Unresolved from None
-
-    return call
-
-
-def _jsonencode(values: list[Any]) -> Any:
-    """Unknown parts inside stay as their "${...}" text: a policy's `"Action": "*"` is still
-    readable when its `Resource` is an ARN only known after apply."""
-    if len(values) != 1 or isinstance(values[0], Unknown):
+def as_ascii(value: Any) -> str:
+    text = as_text(value)
+    if not text.isascii():
         raise Unresolved
-    return json.dumps(materialize(values[0]), separators=(",", ":"))
+    return text
 
 
-def _tobool(value: Any) -> bool:
-    if isinstance(value, bool):
+def as_integer(value: Any) -> int:
+    if is_number(value) and float(value).is_integer():
+        return int(value)
+    raise Unresolved
+
+
+def as_list(value: Any) -> list[Any]:
+    if isinstance(value, list):
         return value
-    if value in ("true", "false"):
-        return bool(value == "true")
-    raise ValueError(value)
+    raise Unresolved
 
 
-FUNCTIONS: dict[str, Callable[[list[Any]], Any]] = {
-    "jsonencode": _jsonencode,
-    "merge": _merge,
-    "concat": _concat,
-    "try": _first_known,
-    "coalesce": _coalesce,
-    "lookup": _lookup,
-    "tostring": _one(to_text),
-    "tonumber": _one(lambda v: v if is_number(v) else float(v) if "." in v else int(v)),
-    "tobool": _one(_tobool),
-    "tolist": _one(list),
-    "toset": _one(lambda v: list(dict.fromkeys(v))),
-    "lower": _one(lambda v: v.lower()),
-    "upper": _one(lambda v: v.upper()),
-    "jsondecode": _one(json.loads),
-}
+def as_map(value: Any) -> dict[str, Any]:
+    """A mapping whose keys are all known (an unknown key may equal another one)."""
+    if isinstance(value, dict) and not any("${" in key for key in value):
+        return value
+    raise Unresolved

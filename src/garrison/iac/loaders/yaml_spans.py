@@ -5,7 +5,9 @@ mapping key and list item, built in one pass over the composed node graph (pure)
 the builder turns them into plain values itself, so no constructor ever sees a tag. A
 node reached a second time is an alias: every such expansion is counted, and a document
 that expands too many (a "billion laughs" bomb, or an alias that contains itself) or nests
-too deeply stops with `YamlLimitError` instead of eating the memory.
+too deeply stops with `YamlLimitError` instead of eating the memory. A key written twice
+in one mapping keeps its last value (as a lenient JSON or YAML decoder does) and is
+listed in the document's `duplicates`, for the loader to report.
 """
 
 from __future__ import annotations
@@ -36,12 +38,14 @@ class YamlLimitError(ValueError):
 class Document:
     """One YAML document: its value, the spans of every key and item in it, its own span.
     `complex_keys` is True when some mapping key is itself a mapping or list (what an
-    unrendered template such as `{{ .Values.name }}` parses into)."""
+    unrendered template such as `{{ .Values.name }}` parses into); `duplicates` holds the
+    path and line of each key written again in the same mapping."""
 
     value: Any
     span: Span
     spans: dict[DocPath, Span] = field(default_factory=dict)
     complex_keys: bool = False
+    duplicates: tuple[tuple[DocPath, int], ...] = ()
 
 
 def compose_documents(text: str) -> Iterator[Document]:
@@ -54,7 +58,8 @@ def compose_documents(text: str) -> Iterator[Document]:
         builder = _Builder(lines)
         value, last = builder.build(root, (), 0)
         start = root.start_mark.line + 1
-        yield Document(value, Span(start, max(start, last)), builder.spans, builder.complex_keys)
+        span = Span(start, max(start, last))
+        yield Document(value, span, builder.spans, builder.complex_keys, tuple(builder.duplicates))
 
 
 class _Builder:
@@ -64,6 +69,7 @@ class _Builder:
         self.seen: set[int] = set()
         self.expansions = 0
         self.complex_keys = False
+        self.duplicates: list[tuple[DocPath, int]] = []
 
     def build(self, node: Node, path: DocPath, depth: int) -> tuple[Any, int]:
         """The plain value of `node` and the last line it occupies (1-based)."""
@@ -102,6 +108,7 @@ class _Builder:
 
     def _mapping(self, node: MappingNode, path: DocPath, depth: int) -> tuple[Any, int]:
         result: dict[str, Any] = {}
+        written: set[str] = set()  # keys written in this mapping (not merged in by `<<`)
         last = _line(node)
         for key_node, value_node in node.value:
             if key_node.tag == _TAG + "merge":
@@ -112,6 +119,9 @@ class _Builder:
                 last = max(last, end)
                 continue
             key = self._key(key_node)
+            if key in written:
+                self.duplicates.append(((*path, key), _line(key_node)))
+            written.add(key)
             value, end = self.build(value_node, (*path, key), depth + 1)
             start = _line(key_node)
             self.spans[(*path, key)] = Span(start, max(start, end))

@@ -35,3 +35,59 @@ resource "aws_instance" "hybrid_node" {
     http_endpoint = "disabled"
   }
 }
+
+# node_groups.tf: the recommended node security group rules, merged by a `for`
+# expression and created by a `for_each` over another one (Trivy AWS-0104).
+variable "node_security_group_enable_recommended_rules" {
+  type    = bool
+  default = true
+}
+
+variable "node_security_group_additional_rules" {
+  type    = any
+  default = {}
+}
+
+locals {
+  create_node_sg = true
+  node_security_group_recommended_rules = { for k, v in {
+    ingress_nodes_ephemeral = {
+      description = "Node to node ingress on ephemeral ports"
+      protocol    = "tcp"
+      from_port   = 1025
+      to_port     = 65535
+      type        = "ingress"
+      self        = true
+    }
+    egress_all = {
+      description = "Allow all egress"
+      protocol    = "-1"
+      from_port   = 0
+      to_port     = 0
+      type        = "egress"
+      cidr_blocks = ["0.0.0.0/0"]
+    }
+  } : k => v if var.node_security_group_enable_recommended_rules }
+}
+
+resource "aws_security_group" "node" {
+  count  = local.create_node_sg ? 1 : 0
+  name   = "node"
+  vpc_id = "vpc-1"
+}
+
+resource "aws_security_group_rule" "node" {
+  for_each = { for k, v in merge(
+    local.node_security_group_recommended_rules,
+    var.node_security_group_additional_rules,
+  ) : k => v if local.create_node_sg }
+
+  security_group_id = aws_security_group.node[0].id
+  protocol          = each.value.protocol
+  from_port         = each.value.from_port
+  to_port           = each.value.to_port
+  type              = each.value.type
+  description       = try(each.value.description, null)
+  cidr_blocks       = try(each.value.cidr_blocks, null)
+  self              = try(each.value.self, null)
+}

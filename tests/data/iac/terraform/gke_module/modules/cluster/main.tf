@@ -7,6 +7,12 @@ variable "master_authorized_networks" {
   default = []
 }
 
+locals {
+  master_authorized_networks_config = length(var.master_authorized_networks) == 0 ? [] : [{
+    cidr_blocks : var.master_authorized_networks
+  }]
+}
+
 resource "google_container_cluster" "primary" {
   name                     = var.name
   location                 = "us-central1"
@@ -14,11 +20,14 @@ resource "google_container_cluster" "primary" {
   initial_node_count       = 1
 
   dynamic "master_authorized_networks_config" {
-    for_each = var.master_authorized_networks
+    for_each = local.master_authorized_networks_config
     content {
-      cidr_blocks {
-        cidr_block   = master_authorized_networks_config.value.cidr_block
-        display_name = master_authorized_networks_config.value.display_name
+      dynamic "cidr_blocks" {
+        for_each = master_authorized_networks_config.value.cidr_blocks
+        content {
+          cidr_block   = lookup(cidr_blocks.value, "cidr_block", "")
+          display_name = lookup(cidr_blocks.value, "display_name", "")
+        }
       }
     }
   }
@@ -30,7 +39,7 @@ resource "google_container_cluster" "primary" {
   }
 
   network_policy {
-    enabled = true
+    enabled = false
   }
 
   workload_identity_config {
