@@ -23,6 +23,7 @@ from pathlib import Path
 
 from secrets_corpus_code import CODE_RECIPES
 from secrets_corpus_files import CONFIG_RECIPES, Doc, Planter
+from secrets_corpus_fixtures import FIXTURE_RECIPES
 
 
 @dataclass
@@ -79,6 +80,13 @@ def build(seed: int, services: int) -> Corpus:
                 corpus.add(f"{service}/{path}", doc)
     for path, doc in planter.leftovers(rng):
         corpus.add(path, doc)
+    # Added later, from their own stream, so the files above stay what they were for a seed.
+    fixtures_rng = random.Random(f"{seed}:fixtures")
+    fixtures_planter = Planter(fixtures_rng)
+    for service in SERVICES[:services]:
+        for recipe in FIXTURE_RECIPES:
+            for path, doc in recipe(fixtures_rng, fixtures_planter, service):
+                corpus.add(f"{service}/{path}", doc)
     return corpus
 
 

@@ -147,3 +147,34 @@ def test_placeholder_markers() -> None:
 )
 def test_code_references_and_documentation_values_do_not_fire(path: str, line: str) -> None:
     assert find_secrets(line + "\n", path) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "line"),
+    [
+        # A check's unit test: YAML flow style closes the list and mapping after the value.
+        (
+            "checks/compose.yaml",
+            "  resource: {image: 'nginx:1.27', environment: [API_TOKEN=abc123]}",
+        ),
+        ("checks/kubernetes.yaml", "  resource: {kind: Secret, data: {password: aHVudGVyMg==}}"),
+        ("checks/aws.yaml", "  resource: {customer_master_key_spec: RSA_2048}"),
+        # A structure under a secret-sounding key is not a value.
+        (
+            "checks/gcp.yaml",
+            "  resource: {master_auth: [{client_certificate_config: [{x: true}]}]}",
+        ),
+        ("checks/gcp.yaml", "  resource: {name: d, disk_encryption_key: [{kms_key_self_link: k}]}"),
+        ("deploy.yaml", "access_key: {rotation: 90d, owner: platform}"),
+        # A token prefix alone, a value marked invalid, famous and leetspeak stand-ins.
+        ("test_prefilter.py", "GITHUB_TOKEN = 'github_pat_'"),
+        ("test_prefilter.py", 'ANTHROPIC_API_KEY = "sk-ant-api03-"'),
+        ("test_auth.py", 'env = {"auths": {"x.example": {"auth": "!!!not-base64"}}}'),
+        ("test_auth.py", 'auth = "~~not-base64~~"'),
+        ("test_fingerprint.py", 'secret_a, secret_b = "Tr0ub4dor" + "&3x" * 3, "x"'),
+        ("test_common.py", 'assert redact("https://user:s3cr3t@github.com/a/b.git#x") == ""'),
+        ("test_common.py", 'clone("https://deploy:p4ssw0rd@git.internal.corp/a/b.git")'),
+    ],
+)
+def test_test_fixture_structures_prefixes_and_stand_ins_do_not_fire(path: str, line: str) -> None:
+    assert find_secrets(line + "\n", path) == []

@@ -247,3 +247,28 @@ def test_jwt_alg_none_is_reported_with_low_severity() -> None:
     assert find_secrets(unsigned.text, "a.py")[0].detector.severity < (
         find_secrets(signed.text, "a.py")[0].detector.severity
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "template", "column", "wrapped"),
+    [
+        ("compose.yaml", "x: {image: 'api:2.1', environment: [API_TOKEN={secret}]}", 47, False),
+        ("secret.yaml", "x: {kind: Secret, data: {password: {secret}}}", 36, True),
+        ("app.ini", "opts = (password={secret})", 18, False),
+    ],
+)
+def test_generic_finds_a_bare_value_inside_a_flow_structure_without_its_brackets(
+    path: str, template: str, column: int, wrapped: bool
+) -> None:
+    secret = case("generic-secret", 5).secret
+    value = base64.b64encode(secret.encode()).decode() if wrapped else secret
+    hits = find_secrets(template.replace("{secret}", value) + "\n", path)
+    assert [(h.detector.id, h.line, h.column, h.secret) for h in hits] == [
+        ("generic-secret", 1, column, value)
+    ]
+
+
+def test_generic_keeps_closing_brackets_inside_a_quoted_value() -> None:
+    secret = case("generic-secret", 6).secret + "]}"
+    hits = find_secrets(f'api_token = "{secret}"\n', "settings.py")
+    assert [(h.detector.id, h.column, h.secret) for h in hits] == [("generic-secret", 14, secret)]

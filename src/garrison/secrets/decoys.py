@@ -20,12 +20,15 @@ STRONG_MARKERS = (
 # In a long random value (a key body) short markers turn up by chance: only long ones count.
 LONG = 200
 LONG_MARKERS = tuple(marker for marker in STRONG_MARKERS if len(marker) >= 6)
+# Stand-ins for a password: words, their leetspeak (`s3cret`, `passw0rd`) and the famous
+# examples (bash.org's `hunter2`, xkcd 936's `Tr0ub4dor&3`).
 WEAK_MARKERS = (
     "changeme", "change_me", "change-me", "password", "passwd", "secret", "token", "test",
     "fake", "mock", "dummy", "default", "qwerty", "letmein", "todo", "fixme", "***",
     "foobar", "hunter2", "notreal", "not_real", "not-real", "invalid", "mysql", "postgres",
     "admin", "sample", "demo", "local", "mypass", "my_pass", "my-pass", "mysecret",
-    "my_secret", "username", "user_name",
+    "my_secret", "username", "user_name", "s3cr3t", "s3cret", "p4ss", "p@ss", "passw0rd",
+    "abc123", "tr0ub4dor",
 )  # fmt: skip
 WEAK_WORDS = frozenset(
     {"pass", "pwd", "root", "user", "guest", "foo", "bar", "baz", "none", "null", "nil",

@@ -22,6 +22,12 @@ from garrison.secrets.detectors.base import Candidate, Detector, file_name
 from garrison.secrets.detectors.vcs import forged
 from garrison.secrets.entropy import looks_random
 
+# A value's characters: up to a space, a quote, a tag or a separator. A bare (unquoted) value
+# does not open a structure (`key: [{...}]` is YAML flow or HCL, not a value) and does not end
+# in the brackets that close one around it (`{env: [TOKEN=value]}`).
+CHAR = r"[^\s\"'`<>,;]"
+BARE_FIRST = r"[^\s\"'`<>,;\[{]"
+BARE_LAST = r"[^\s\"'`<>,;)\]}]"
 # Matched at the start of a name (the detector is anchored): the name, then one of the
 # forms below, then the value. The text before the name is checked in `form_ok`.
 PATTERN = re.compile(
@@ -31,7 +37,7 @@ PATTERN = re.compile(
     r"|(?P<env>[\"']?[ \t]*\r?\n[ \t]*(?:-[ \t]*)?value:[ \t]*)"  # - name: NAME / value: ...
     r"|[\"']?[ \t]*(?::=|=>|=(?!=)|:(?!:))[ \t]*)"  # name = value, name: value, "name": ...
     r"(?P<q>[\"'`])?(?:(?i:bearer|basic|token)[ \t]+)?"
-    r"(?P<secret>[^\s\"'`<>,;]{1,400})"
+    rf"(?P<secret>(?(q){CHAR}{{1,400}}|{BARE_FIRST}(?:{CHAR}{{0,398}}{BARE_LAST})?))"
     r"(?(q)(?P=q)|(?=[\s,;<)\]}\"']|$))"
 )
 BEFORE_TAG = re.compile(r"<\Z")
@@ -94,6 +100,7 @@ NOT_A_VALUE = re.compile(
 HUMAN = re.compile(r"(?:[a-z]{2,12}|[A-Z][a-z]{1,11}|[A-Z]{2,12})[-_.]?\d{1,4}[!@#$%*?.]?")
 LETTERS = re.compile(r"[A-Za-z]+(?:[-_. ][A-Za-z]+)*")
 LETTERS_UNDER = 20
+EDGE_PUNCTUATION = "!?#*~_.-"
 PUBLIC_CONTEXT = re.compile(r"badge|shields\.io", re.IGNORECASE)
 CAMEL = re.compile(r"([a-z0-9])([A-Z])")
 SPLIT = re.compile(r"[^a-z0-9]+")
@@ -147,8 +154,10 @@ def plain_value(value: str, context: str) -> bool:
 
 
 def human(value: str) -> bool:
-    """An identifier, a word with a few digits, or letters only: chosen, not generated."""
-    value = value.lstrip("_")
+    """An identifier, a word with a few digits, or letters only: chosen, not generated.
+    Punctuation around it does not count: `!!!not-base64` (a marked invalid value) and
+    `github_pat_` (a token prefix alone, without its token) are identifiers too."""
+    value = value.strip(EDGE_PUNCTUATION)
     if WORDLIKE.fullmatch(value) or HUMAN.fullmatch(value):
         return True
     return len(value) < LETTERS_UNDER and LETTERS.fullmatch(value) is not None
