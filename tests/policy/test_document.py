@@ -114,6 +114,9 @@ EXCEPTION = "version: 1\nexceptions:\n  - id: CVE-1\n    reason: r\n    owner: o
         ("- 1\n", "garrison.yaml:1: (top level): the policy must be a mapping "
          "(version: 1, fail_on: ..., exceptions: ...)"),
         ("", "garrison.yaml:1: the policy file is empty (start it with version: 1)"),
+        (EXCEPTION + "    path_regex: 'deploy/(unclosed'\n    expires: 2030-01-01\n",
+         "garrison.yaml:6: exceptions[0].path_regex: not a regular expression: "
+         "missing ), unterminated subpattern at position 7"),
         (EXCEPTION + "    expires: 2025-02-30\n",
          "garrison.yaml:6: exceptions[0].expires: not a date (write YYYY-MM-DD)"),
         (EXCEPTION + "    expires: next week\n",
@@ -137,7 +140,7 @@ EXCEPTION = "version: 1\nexceptions:\n  - id: CVE-1\n    reason: r\n    owner: o
          "(e.g. pkg:pypi/django@*)"),
         (EXCEPTION + "    expires: 2030-01-01\n    severity: LOW\n",
          "garrison.yaml:7: exceptions[0].severity: unknown key "
-         "(known: expires, id, owner, path, purl, reason, rule)"),
+         "(known: expires, id, owner, path, path_regex, purl, reason, rule)"),
         ("version: 1\nfail_on: [\n",
          "garrison.yaml:3: invalid YAML: did not find expected node content"),
         ("version: 1\nversion: 1\n", "garrison.yaml:2: version: duplicate key"),

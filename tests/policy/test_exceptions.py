@@ -95,6 +95,17 @@ def test_covers_narrowed_by_path_and_purl() -> None:
     assert not covers(exc("GAR-K8S-012", purl="pkg:*"), misconfig(), None)
 
 
+def test_covers_narrowed_by_a_path_regex() -> None:
+    import re
+
+    where = misconfig().location
+    assert where is not None
+    anchored = dataclasses.replace(exc("GAR-K8S-012"), path_regex=re.compile(r"deploy/.*\.yaml"))
+    assert covers(anchored, misconfig(), None)
+    partial = dataclasses.replace(exc("GAR-K8S-012"), path_regex=re.compile(r"deploy"))
+    assert not covers(partial, misconfig(), None)  # the whole path must match, not a part
+
+
 def test_an_exception_applies_through_its_expiry_day() -> None:
     assert not is_expired(exc("X", expires=TODAY), TODAY)
     assert is_expired(exc("X", expires=date(2025, 6, 14)), TODAY)

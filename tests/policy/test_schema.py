@@ -49,6 +49,7 @@ def test_every_key_is_known() -> None:
         "fail_on.end_of_life", "fail_on.end_of_life.fail", "fail_on.end_of_life.severity",
         "licenses.allowed", "licenses.denied", "licenses.unknown",
         "exceptions.[].id", "exceptions.[].rule", "exceptions.[].path", "exceptions.[].purl",
+        "exceptions.[].path_regex",
         "exceptions.[].reason", "exceptions.[].owner", "exceptions.[].expires",
     }  # fmt: skip
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import json
+import re
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -238,4 +239,14 @@ def _exception(index: int, raw: dict[str, Any], line: int) -> PolicyException:
         line=line,
         path=raw.get("path"),
         purl=raw.get("purl"),
+        path_regex=_regex(raw.get("path_regex"), (*where, "path_regex")),
     )
+
+
+def _regex(text: str | None, where: KeyPath) -> re.Pattern[str] | None:
+    if text is None:
+        return None
+    try:
+        return re.compile(text)
+    except re.error as exc:
+        raise _Bad(where, f"not a regular expression: {exc}") from None

@@ -68,6 +68,10 @@ def covers(exception: PolicyException, finding: Finding, fingerprint: str | None
         where = finding.location.path if finding.location else None
         if where is None or not path_matches(exception.path, where):
             return False
+    if exception.path_regex is not None:
+        where = finding.location.path if finding.location else None
+        if where is None or exception.path_regex.fullmatch(_clean(where)) is None:
+            return False
     if exception.purl is not None:
         purl = finding.component.purl if finding.component else None
         if purl is None or not purl_matches(exception.purl, purl):

@@ -8,6 +8,7 @@ only `version: 1` is the same policy.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -102,6 +103,7 @@ class PolicyException:
     line: int
     path: str | None = None
     purl: str | None = None
+    path_regex: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
