@@ -45,7 +45,8 @@ DENY_ONLY = policy(denied=("GPL-3.0-only",))
         (("Acme Proprietary",), Status.UNKNOWN, "Acme Proprietary", ("Acme Proprietary",)),
         (("LicenseRef-acme OR ISC",), Status.UNKNOWN, "LicenseRef-acme OR ISC",
          ("LicenseRef-acme",)),
-        (("MIT License",), Status.UNKNOWN, "MIT License", ()),
+        (("MIT License",), Status.OK, "MIT", ()),  # a common name of one SPDX licence
+        (("BSD",), Status.UNKNOWN, "BSD", ("BSD",)),  # several BSD licences: never guessed
         ((), Status.UNKNOWN, "", ()),
         (("NOASSERTION", " "), Status.UNKNOWN, "", ()),
     ],

@@ -19,6 +19,7 @@ from boolean import ParseError  # type: ignore[import-untyped]
 from license_expression import ExpressionError, get_spdx_licensing  # type: ignore[import-untyped]
 
 from garrison.model import Component, Finding, Severity
+from garrison.policy.license_names import spdx_for
 from garrison.policy.model import LicensePolicy, UnknownLicense
 from garrison.policy.verdict import Notice, NoticeKind
 
@@ -82,7 +83,7 @@ def assess(declared: Iterable[str], policy: LicensePolicy) -> Assessment:
 def _assess_text(text: str, policy: LicensePolicy) -> Assessment:
     if len(text) > MAX_LENGTH:
         return Assessment(Status.UNKNOWN, text[:80] + "...", problem="expression too long")
-    expression = _parse(text)
+    expression = _parse(spdx_for(text) or text)
     if isinstance(expression, str) or expression is None:
         problem = expression or "empty licence"
         return Assessment(Status.UNKNOWN, text, problem=f"not an SPDX expression: {problem}")
