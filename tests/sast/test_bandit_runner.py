@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import subprocess
 import sys
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from garrison import workers
+from garrison.fs import WalkedTree
 from garrison.model import Finding, Gap, Location, ScanWarning, Severity
 from garrison.sast import SastOptions, run_sast
 from garrison.sast import bandit_runner as runner
+from garrison.sast.base import Context, Outcome
 from garrison.sast.fingerprint import code_key, fingerprint
-from tests.conftest import DATA
+from tests.conftest import DATA, REPO
 
 APP = DATA / "sast" / "bandit"
 H, M, L = Severity.HIGH, Severity.MEDIUM, Severity.LOW
@@ -171,19 +176,29 @@ def test_a_crash_in_one_file_is_a_warning_naming_it(
     assert capfd.readouterr().err == ""  # Bandit's "Exception occurred..." log stays quiet
 
 
-def test_bandit_failing_as_a_whole_is_a_warning(
+def test_bandit_failing_on_a_file_is_that_files_warning_and_the_others_are_scanned(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bandit.core import manager  # type: ignore[import-untyped]
+    from bandit.core import manager
 
-    def broken(self: object) -> None:
-        raise KeyError("profile")
+    run_tests = manager.BanditManager.run_tests
 
-    monkeypatch.setattr(manager.BanditManager, "run_tests", broken)
-    (tmp_path / "a.py").write_text("import pickle\n")
+    def broken_by_bad_py(self: Any) -> None:
+        if any(name.endswith("bad.py") for name in self.files_list):
+            raise KeyError("DB_PASSWORD")  # a message that could hold the code: never shown
+        run_tests(self)
+
+    monkeypatch.setattr(manager.BanditManager, "run_tests", broken_by_bad_py)
+    for name in ("a.py", "bad.py", "c.py"):
+        (tmp_path / name).write_text("import pickle\n")
     result = run_sast(tmp_path, SastOptions())
-    assert result.findings == ()
-    assert result.warnings == (ScanWarning("bandit", "bandit failed (KeyError: 'profile')"),)
+    assert _rows(result.findings) == [
+        ("B403", "a.py", 1, L, "high"),
+        ("B403", "c.py", 1, L, "high"),
+    ]
+    assert result.warnings == (
+        ScanWarning("bad.py", "bandit failed (KeyError); file not analysed"),
+    )
 
 
 def test_bandit_logs_never_reach_the_root_logger_and_loggers_are_restored(
@@ -221,3 +236,107 @@ def test_a_hardcoded_password_never_reaches_the_findings(tmp_path: Path) -> None
     assert result.findings[0].summary == "Possible hardcoded password (value not shown)"
     assert secret not in repr(result)
     assert secret not in json.dumps(asdict(result), default=str)
+
+
+def _tree_of_many_files(root: Path) -> tuple[list[str], list[str]]:
+    """300 Python files over 10 packages: every 7th imports pickle (B403 at line 1), every
+    50th does not parse (line 2), every 9th has a `# nosec` for an unknown test (Bandit logs
+    a warning). The rels with B403 and those with a syntax error, in path order."""
+    pickles: list[str] = []
+    broken: list[str] = []
+    for i in range(300):
+        rel = f"pkg{i % 10}/mod{i:03}.py"
+        text = "import pickle\n" if i % 7 == 0 else "x = 1\n"
+        text += "x = 2  # nosec B999\n" if i % 9 == 0 else ""
+        text += "def broken(:\n" if i % 50 == 1 else ""
+        (root / rel).parent.mkdir(exist_ok=True)
+        (root / rel).write_text(text)
+        (broken if i % 50 == 1 else pickles if i % 7 == 0 else []).append(rel)
+    return sorted(pickles), sorted(broken)
+
+
+def _bandit_outcome(root: Path, jobs: int) -> Outcome:
+    files, _ = runner.python_files(Context(root, root, SastOptions(), WalkedTree.of(root)))
+    return runner.analysed(files, jobs)
+
+
+def _spread_over(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of chunks of each run spread over processes (the real run still done)."""
+    spread: list[int] = []
+
+    def counted(work: Any, chunks: list[Any], jobs: int, *args: Any) -> Any:
+        spread.append(len(chunks))
+        return workers.in_processes_isolating(work, chunks, jobs, *args)
+
+    monkeypatch.setattr(runner, "in_processes_isolating", counted)
+    return spread
+
+
+def test_parallel_and_serial_runs_give_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pickles, broken = _tree_of_many_files(tmp_path)
+    spread = _spread_over(monkeypatch)
+    serial = _bandit_outcome(tmp_path, jobs=1)
+    assert spread == []
+    parallel = _bandit_outcome(tmp_path, jobs=2)
+    assert spread == [16]  # 2 jobs x 8 chunks each
+    assert parallel == serial
+    assert [(h.rule_id, h.location.path, h.location.line) for h in serial.hits if h.location] == [
+        ("B403", rel, 1) for rel in pickles
+    ]
+    assert serial.warnings == tuple(
+        ScanWarning(rel, "bandit: syntax error at line 2; file not analysed", line=2)
+        for rel in broken
+    )
+
+
+def test_a_process_spreading_bandit_over_workers_prints_nothing(tmp_path: Path) -> None:
+    _tree_of_many_files(tmp_path)  # Bandit logs the unknown nosec tests and the syntax errors
+    code = (
+        "import sys; from pathlib import Path; from tests.sast import test_bandit_runner as t;"
+        "o = t._bandit_outcome(Path(sys.argv[1]), jobs=2); print(len(o.hits), len(o.warnings))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-W", "default", "-c", code, str(tmp_path)],
+        capture_output=True, text=True, check=True, cwd=REPO,
+    )  # fmt: skip
+    assert (done.stdout, done.stderr) == ("43 6\n", "")
+
+
+def test_a_small_tree_is_not_spread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for i in range(runner.PARALLEL_MIN_FILES - 1):
+        (tmp_path / f"m{i:03}.py").write_text("import pickle\n")
+    spread = _spread_over(monkeypatch)
+    assert len(_bandit_outcome(tmp_path, jobs=2).hits) == runner.PARALLEL_MIN_FILES - 1
+    assert spread == []
+    (tmp_path / "big.py").write_text("x = 1\n" * (runner.PARALLEL_MIN_BYTES // 6))
+    assert len(_bandit_outcome(tmp_path, jobs=2).hits) == runner.PARALLEL_MIN_FILES - 1
+    assert spread == [2]  # chunks by bytes: big.py, then the 199 small files
+
+
+def test_a_worker_that_dies_costs_only_the_file_it_died_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bandit.core import node_visitor
+
+    pickles, broken = _tree_of_many_files(tmp_path)
+    (tmp_path / "pkg3" / "dies.py").write_text("import pickle\n")
+    process, parent = node_visitor.BanditNodeVisitor.process, os.getpid()
+
+    def die_on_dies_py(self: Any, data: bytes) -> object:
+        if self.fname.endswith("dies.py"):
+            assert os.getpid() != parent, "only a worker process may die"
+            os._exit(3)
+        return process(self, data)
+
+    monkeypatch.setattr(node_visitor.BanditNodeVisitor, "process", die_on_dies_py)
+    spread = _spread_over(monkeypatch)
+    outcome = _bandit_outcome(tmp_path, jobs=2)
+    assert spread == [16]
+    assert [h.location.path for h in outcome.hits if h.location] == pickles
+    died = "bandit: worker process failed (BrokenProcessPool); file not analysed"
+    assert [w for w in outcome.warnings if "syntax error" not in w.message] == [
+        ScanWarning("pkg3/dies.py", died)
+    ]
+    assert [w.source for w in outcome.warnings] == sorted([*broken, "pkg3/dies.py"])

@@ -5,6 +5,10 @@ caches and top-level build output. Bandit's `# nosec` works as in Bandit. A file
 cannot parse or crashes on becomes a warning naming it (with the syntax error's line);
 the rest are scanned. Bandit's log records never reach stderr: what matters of them comes
 back as warnings.
+
+Many files (or many bytes) are spread over forked worker processes in consecutive chunks
+of Bandit's own order (by path), so the hits and warnings are those of one process, in
+the same order. A worker that dies costs only the file it died on: that file's warning.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import Any
 from garrison.model import Gap, Location, ScanWarning
 from garrison.sast.base import Context, Hit, Outcome
 from garrison.sast.severity import bandit_rating
+from garrison.workers import Failed, chunked, in_processes_isolating, worth_processes
 
 NAME = "bandit"
 SUFFIXES = (".py", ".pyw")
@@ -32,8 +37,11 @@ SKIPPED_TOP = frozenset({"build", "dist"})  # setuptools' output, directly under
 MAX_BYTES = 8 * 1024 * 1024
 CWE_URL = "https://cwe.mitre.org/data/definitions/{}.html"
 _LOGGERS = ("bandit", "stevedore")
+PARALLEL_MIN_BYTES = 256 * 1024  # about half a second of Bandit on one core
+PARALLEL_MIN_FILES = 200
+CHUNKS_PER_JOB = 8  # small enough chunks that a slow one does not leave a core idle
 
-PythonFile = tuple[str, str]  # (relative POSIX path, absolute path to open)
+PythonFile = tuple[str, str, int]  # (relative POSIX path, absolute path to open, size)
 
 
 def run(context: Context) -> Outcome:
@@ -43,27 +51,41 @@ def run(context: Context) -> Outcome:
     files, warnings = python_files(context)
     if not files:
         return Outcome(warnings=tuple(warnings))
+    if not _bandit_loaded():
+        return Outcome(
+            warnings=tuple(warnings), notes=(f"{NAME}: not installed; Python files not analysed",)
+        )
+    outcome = analysed(files, os.cpu_count() or 1)
+    return Outcome(hits=outcome.hits, warnings=(*warnings, *outcome.warnings))
+
+
+def analysed(files: Sequence[PythonFile], jobs: int) -> Outcome:
+    """Bandit over the files, here or over up to `jobs` processes when there is enough to
+    pay for them: the same hits and warnings, in the same order, either way."""
+    todo = _in_bandit_order(files)
+    total = sum(size for _, _, size in todo)
+    if not worth_processes(jobs, total, len(todo), PARALLEL_MIN_BYTES, PARALLEL_MIN_FILES):
+        return analyse(todo)
+    chunks = chunked(todo, max(1, total // (jobs * CHUNKS_PER_JOB)))
+    if len(chunks) < 2:
+        return analyse(todo)
+    parts = in_processes_isolating(analyse, chunks, jobs)
+    return _joined([_worker_failed(part) if isinstance(part, Failed) else part for part in parts])
+
+
+def analyse(files: Sequence[PythonFile]) -> Outcome:
+    """Bandit over files (in a worker process too), its logs silenced. When Bandit fails as
+    a whole, each file again alone, so a failure is the warning of the file it comes from."""
     with _quiet_logs():
-        try:
-            issues, skipped, docs_url = _run_bandit([path for _, path in files])
-        except ImportError:
-            return Outcome(notes=("bandit: not installed; Python files not analysed",))
-        except Exception as exc:  # Bandit's own failure: the other analyzers still run
-            failure = ScanWarning(NAME, f"bandit failed ({type(exc).__name__}: {exc})")
-            return Outcome(warnings=(*warnings, failure))
-    rel_of: dict[str, str] = {}
-    for rel, path in files:
-        rel_of.setdefault(path, rel)
-    hits = tuple(_hit(issue, rel_of.get(issue.fname, issue.fname), docs_url) for issue in issues)
-    warnings.extend(_skipped(name, reason, rel_of) for name, reason in skipped)
-    return Outcome(hits=hits, warnings=tuple(warnings))
+        return _analyse(files)
 
 
 def python_files(context: Context) -> tuple[list[PythonFile], list[ScanWarning]]:
     """The Python files Bandit should read, and warnings for those too big to read."""
     if context.tree is None:
         target = context.target
-        return ([(target.name, os.path.abspath(target))] if _is_python(target.name) else []), []
+        one = (target.name, os.path.abspath(target), 0)  # its size: one file is never spread
+        return ([one] if _is_python(target.name) else []), []
     files: list[PythonFile] = []
     warnings: list[ScanWarning] = []
     for entry in context.tree.entries:
@@ -71,16 +93,16 @@ def python_files(context: Context) -> tuple[list[PythonFile], list[ScanWarning]]
         if not _is_python(entry.rel.name) or _skipped_dir(parts):
             continue
         try:
-            too_big = entry.size > MAX_BYTES
+            size = entry.size
         except OSError as exc:
             message = f"not readable ({exc.strerror or exc}); not analysed by bandit"
             warnings.append(ScanWarning(entry.rel.as_posix(), message, Gap.SKIPPED))
             continue
-        if too_big:
+        if size > MAX_BYTES:
             message = f"larger than {MAX_BYTES // (1024 * 1024)} MiB; not analysed by bandit"
             warnings.append(ScanWarning(entry.rel.as_posix(), message, Gap.SKIPPED))
             continue
-        files.append((entry.rel.as_posix(), os.path.abspath(entry.path)))
+        files.append((entry.rel.as_posix(), os.path.abspath(entry.path), size))
     return files, warnings
 
 
@@ -95,9 +117,55 @@ def _skipped_dir(parts: Sequence[str]) -> bool:
     return any(part in SKIPPED_DIRS or part.endswith(".egg-info") for part in directories)
 
 
+def _in_bandit_order(files: Sequence[PythonFile]) -> list[PythonFile]:
+    """The files once each (the first name of a path), sorted by path as Bandit runs them."""
+    first: dict[str, PythonFile] = {}
+    for item in files:
+        first.setdefault(item[1], item)
+    return sorted(first.values(), key=lambda item: item[1])
+
+
+def _analyse(files: Sequence[PythonFile]) -> Outcome:
+    try:
+        return _bandit_outcome(files)
+    except Exception as exc:  # Bandit's own failure: the file's warning, the others scanned
+        if len(files) == 1:
+            message = f"bandit failed ({type(exc).__name__}); file not analysed"
+            return Outcome(warnings=(ScanWarning(files[0][0], message),))
+        return _joined([_analyse([item]) for item in files])
+
+
+def _bandit_outcome(files: Sequence[PythonFile]) -> Outcome:
+    issues, skipped, docs_url = _run_bandit([path for _, path, _ in files])
+    rel_of = {path: rel for rel, path, _ in files}
+    hits = tuple(_hit(issue, rel_of.get(issue.fname, issue.fname), docs_url) for issue in issues)
+    return Outcome(hits, tuple(_skipped(name, reason, rel_of) for name, reason in skipped))
+
+
+def _joined(parts: Sequence[Outcome]) -> Outcome:
+    hits = tuple(hit for part in parts for hit in part.hits)
+    return Outcome(hits, tuple(warning for part in parts for warning in part.warnings))
+
+
+def _worker_failed(failed: Failed) -> Outcome:
+    """A file whose worker process died (or failed) under it: its warning."""
+    message = f"bandit: worker process failed ({type(failed.error).__name__}); file not analysed"
+    return Outcome(warnings=tuple(ScanWarning(rel, message) for rel, _, _ in failed.chunk))
+
+
+def _bandit_loaded() -> bool:
+    """Import Bandit (its plugins load once, before any worker forks); False when absent."""
+    with _quiet_logs():
+        try:
+            from bandit.core import manager  # type: ignore[import-untyped]  # noqa: F401
+        except ImportError:
+            return False
+    return True
+
+
 def _run_bandit(paths: list[str]) -> tuple[list[Any], list[tuple[str, str]], Any]:
     """Bandit's issues and skipped files; imported here so a scan without SAST never loads it."""
-    from bandit.core import config, docs_utils, manager  # type: ignore[import-untyped]
+    from bandit.core import config, docs_utils, manager
 
     bandit = manager.BanditManager(config.BanditConfig(), "file", quiet=True)
     bandit.discover_files(paths, recursive=False)

@@ -24,12 +24,10 @@ from garrison.secrets.scanner import (
     DEFAULT_OPTIONS,
     SecretOptions,
     Tally,
-    chunked,
     finding_order,
-    in_processes,
     scan_bytes,
-    worth_processes,
 )
+from garrison.workers import chunked, in_processes, worth_processes
 
 LOG_FORMAT = "--format=%x01%H%x1f%aI%x1f%an <%ae>"
 LOG_OPTIONS = (

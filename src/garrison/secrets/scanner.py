@@ -8,14 +8,11 @@ line and the reason only.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import Counter
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, TypeVar
 
 from garrison.errors import SecretsError
 from garrison.fs import Entry, WalkedTree
@@ -33,10 +30,8 @@ from garrison.secrets.files import (
 from garrison.secrets.findings import to_finding
 from garrison.secrets.fingerprint import DEFAULT_SALT
 from garrison.secrets.gitignore import IgnoreRules, IgnoringWalk, without_ignored
+from garrison.workers import chunked, in_processes, worth_processes
 
-T = TypeVar("T")
-PARALLEL_MIN_BYTES = 2 * 1024 * 1024  # below this (and PARALLEL_MIN_FILES), one process
-PARALLEL_MIN_FILES = 200
 CHUNK_MIN_BYTES = 256 * 1024
 CHUNK_MAX_BYTES = 16 * 1024 * 1024
 CHUNKS_PER_JOB = 8  # small enough chunks that a slow one does not leave a core idle
@@ -179,35 +174,6 @@ def _run(todo: list[tuple[str, str, int]], options: SecretOptions) -> list[Tally
     chunk_bytes = min(CHUNK_MAX_BYTES, total // (jobs * CHUNKS_PER_JOB))
     chunks = chunked(todo, max(CHUNK_MIN_BYTES, chunk_bytes))
     return in_processes(scan_files, chunks, jobs, options.max_bytes, options.salt)
-
-
-def worth_processes(jobs: int, total_bytes: int, count: int) -> bool:
-    """Whether starting worker processes pays (more than one core and enough work)."""
-    return jobs > 1 and (total_bytes >= PARALLEL_MIN_BYTES or count >= PARALLEL_MIN_FILES)
-
-
-def in_processes(work: Callable[..., T], chunks: Sequence[Any], jobs: int, *args: Any) -> list[T]:
-    """`work(chunk, *args)` for each chunk over up to `jobs` forked processes (they inherit
-    the compiled detectors), results in the order of the chunks."""
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(min(jobs, len(chunks)), mp_context=context) as pool:
-        futures = [pool.submit(work, chunk, *args) for chunk in chunks]
-        return [future.result() for future in futures]
-
-
-def chunked(
-    todo: Sequence[tuple[str, str, int]], chunk_bytes: int
-) -> list[list[tuple[str, str, int]]]:
-    """Consecutive runs of files of about `chunk_bytes` each (one big file is one chunk)."""
-    chunks: list[list[tuple[str, str, int]]] = [[]]
-    size = 0
-    for item in todo:
-        if size >= chunk_bytes:
-            chunks.append([])
-            size = 0
-        chunks[-1].append(item)
-        size += item[2]
-    return [chunk for chunk in chunks if chunk]
 
 
 def scan_files(todo: Sequence[tuple[str, str, int]], max_bytes: int, salt: str) -> Tally:
