@@ -67,11 +67,12 @@ def test_openapi_document_needs_a_token_and_documents_uploads(
     assert body["application/json"]["schema"]["required"] == ["key", "name", "sbom"]
 
 
-def test_token_cookie_works_for_reads_only(
+def test_token_cookie_works_for_ui_reads_only(
     client: TestClient, make_token: Callable[..., str]
 ) -> None:
     client.cookies.set(TOKEN_COOKIE, make_token("uploader", "alpha"))
-    assert client.get("/api/v1/artifacts").status_code == 200
+    assert client.get("/ui/artifacts").status_code == 200  # the UI's pages
+    assert client.get("/api/v1/artifacts").status_code == 401  # never the API
     assert client.post("/api/v1/deployments", json={}).status_code == 401  # no CSRF by cookie
 
 

@@ -72,10 +72,14 @@ def create_app(
     database: Database | None = None,
     jobs: Sequence[Job] = JOBS,
     after_upload: Sequence[ArtifactHook] = AFTER_UPLOAD,
-    routers: Sequence[APIRouter] = ROUTERS,
+    routers: Sequence[APIRouter] | None = None,
 ) -> FastAPI:
     """The app; with no `database` it prepares one from the settings (and disposes of it
-    at shutdown)."""
+    at shutdown). `routers` default to the API's and the web UI's."""
+    if routers is None:
+        from garrison.server import ui  # imported here: the UI's modules import the app's
+
+        routers = (*ROUTERS, ui.router)
     owned = database is None
     db = database if database is not None else prepare_database(settings)
     context = ServerContext(settings, db, after_upload=tuple(after_upload))

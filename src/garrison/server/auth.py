@@ -159,8 +159,8 @@ def bearer_secret(header: str | None) -> str | None:
 
 # --- the ASGI middleware that authenticates every request ------------------------------
 
-PUBLIC_PATHS = frozenset({"/healthz"})
-TOKEN_COOKIE = "garrison_token"  # accepted for GET/HEAD only (read-only pages, no CSRF risk)
+PUBLIC_PATHS = frozenset({"/healthz", "/ui/login", "/ui/logout"})  # sign-in needs no token
+TOKEN_COOKIE = "garrison_token"  # for GET/HEAD of /ui pages only (read-only, no CSRF risk)
 
 
 class Authenticate:
@@ -199,7 +199,9 @@ def _secret_of(scope: Scope) -> str | None:
         k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]
     }
     secret = bearer_secret(headers.get("authorization"))
-    if secret is None and scope["method"] in ("GET", "HEAD"):
+    path = scope["path"]
+    ui_page = path == "/ui" or path.startswith("/ui/")
+    if secret is None and scope["method"] in ("GET", "HEAD") and ui_page:
         for part in headers.get("cookie", "").split(";"):
             name, _, value = part.strip().partition("=")
             if name == TOKEN_COOKIE and value:
