@@ -63,6 +63,7 @@ def settings(database_url: str, tmp_path: Path) -> ServerSettings:
         database_url=database_url,
         advisory_db=tmp_path / "vulndb.sqlite3",
         teams={name: TeamSettings() for name in TEAMS},
+        background=False,  # tests drive the scheduled jobs themselves (run_once)
     )
 
 

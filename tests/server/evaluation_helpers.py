@@ -117,18 +117,17 @@ def issues_table(session: Session) -> list[tuple[str, str, str]]:
 def evaluation_client(
     settings: ServerSettings, database: Database, now: datetime = NOW
 ) -> Iterator[Any]:
-    """A TestClient of an app with the evaluation and metrics routes, the upload hook, and a
-    fixed clock."""
+    """A TestClient of an app with the evaluation routes (and /metrics), the upload hook, and
+    a fixed clock."""
     from fastapi.testclient import TestClient
 
-    from garrison.server import metrics
     from garrison.server.api import ROUTERS, evaluation
     from garrison.server.app import create_app
     from garrison.server.evaluate import after_upload
 
     app = create_app(
-        settings, database=database, routers=(*ROUTERS, evaluation.router, metrics.router),
-        after_upload=(after_upload,),
+        settings, database=database, routers=tuple(dict.fromkeys((*ROUTERS, evaluation.router))),
+        after_upload=(after_upload,),  # whatever app.AFTER_UPLOAD holds: exactly this hook
     )  # fmt: skip
     app.state.server = dataclasses.replace(app.state.server, clock=lambda: now)
     with TestClient(app, raise_server_exceptions=False) as client:

@@ -94,7 +94,8 @@ def test_jobs_run_in_the_lifespan_and_stop_with_it(
         Job("failing", lambda _s: timedelta(hours=1), failing),
         Job("unscheduled", lambda _s: None, failing),
     )
-    app = create_app(settings, database=database, jobs=jobs)
+    busy = settings.model_copy(update={"background": True})  # the fixture's is quiet
+    app = create_app(busy, database=database, jobs=jobs)
     with TestClient(app) as client:
         assert ran.wait(60)
         assert client.get("/healthz").status_code == 200
@@ -108,3 +109,17 @@ def test_jobs_run_in_the_lifespan_and_stop_with_it(
     with TestClient(quiet):
         pass
     assert not ran.is_set()
+
+
+def test_the_default_app_has_every_router_job_and_upload_hook(
+    settings: ServerSettings, database: Database
+) -> None:
+    from garrison.server import evaluate, jobs
+
+    app = create_app(settings, database=database)
+    paths = set(app.openapi()["paths"])
+    assert {"/api/v1/artifacts", "/api/v1/gate", "/api/v1/advisories/sync", "/metrics"} <= paths
+    with TestClient(app) as client:  # the web UI is left out of the OpenAPI document
+        assert client.get("/ui/login").status_code == 200
+    assert [job.name for job in jobs.JOBS] == ["advisory-sync", "issue-delivery"]
+    assert app.state.server.after_upload == (evaluate.after_upload,)

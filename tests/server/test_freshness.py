@@ -1,10 +1,14 @@
-"""Freshness: ages, behind golden, reverse uptime and the findings limits make (pure)."""
+"""Freshness: ages, behind golden, reverse uptime and the findings limits make (pure), and
+the freshness API (both DBs)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from garrison.server.config import FreshnessLimits
+from garrison.server.config import FreshnessLimits, ServerSettings, TeamSettings
+from garrison.server.db.models import GoldenImageRow
+from garrison.server.db.session import Database
 from garrison.server.freshness import (
     BASE_AGE,
     BASE_BEHIND,
@@ -20,6 +24,9 @@ from garrison.server.freshness import (
     limits_for,
     stale_findings,
 )
+from tests.server.conftest import auth
+from tests.server.evaluation_helpers import NOW as HELPER_NOW
+from tests.server.evaluation_helpers import add_artifact, deploy, evaluation_client
 
 NOW = datetime(2024, 6, 30, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -105,3 +112,41 @@ def test_team_limits_replace_server_limits() -> None:
 def test_rule_ids_are_unique_and_every_rule_is_listed() -> None:
     assert RULES == (IMAGE_AGE, BASE_BEHIND, BASE_AGE, UPTIME)
     assert len({r.id for r in RULES}) == len({r.slug for r in RULES}) == len(RULES)
+
+
+# --- GET /api/v1/freshness (both DBs) ----------------------------------------------------
+
+
+def test_the_freshness_api_lists_deployments_then_idle_live_builds(
+    settings: ServerSettings, database: Database, make_token: Callable[..., str]
+) -> None:
+    limits = FreshnessLimits(max_image_age=30 * DAY, max_uptime=14 * DAY)
+    teams = {"alpha": TeamSettings(freshness=limits), "beta": TeamSettings()}
+    server_settings = settings.model_copy(update={"teams": teams})
+    with database.session_scope() as session:
+        golden = GoldenImageRow(name="debian", digest="sha256:g2", updated_at=HELPER_NOW)
+        golden.created_at = HELPER_NOW - 5 * DAY
+        session.add(golden)
+        old = add_artifact(session, "sha256:old", "shop", [], created_at=HELPER_NOW - 40 * DAY,
+                           base=("debian", "sha256:g1"))  # fmt: skip
+        add_artifact(session, "sha256:idle", "tool", [], created_at=HELPER_NOW - DAY)
+        add_artifact(session, "sha256:b1", "cart", [], team="beta", created_at=HELPER_NOW - DAY)
+        deploy(session, old, "api", at=HELPER_NOW - 20 * DAY)
+    with evaluation_client(server_settings, database) as client:
+        items = client.get("/api/v1/freshness", headers=auth(make_token("viewer", "alpha"))).json()[
+            "items"
+        ]
+        prod = client.get("/api/v1/freshness", params={"environment": "prod"},
+                          headers=auth(make_token("viewer", "alpha"))).json()["items"]  # fmt: skip
+    assert items == [
+        {"environment": "prod", "cluster": "eu-1", "workload": "api", "artifact": "sha256:old",
+         "artifact_name": "shop", "artifact_version": "1.0", "team": "alpha",
+         "image_age_seconds": 40 * 86400.0, "base_age_seconds": None, "behind_golden": True,
+         "golden_digest": "sha256:g2", "uptime_seconds": 20 * 86400.0,
+         "stale": ["GAR-FRESH-001", "GAR-FRESH-002", "GAR-FRESH-004"]},
+        {"environment": None, "cluster": None, "workload": None, "artifact": "sha256:idle",
+         "artifact_name": "tool", "artifact_version": "1.0", "team": "alpha",
+         "image_age_seconds": 86400.0, "base_age_seconds": None, "behind_golden": None,
+         "golden_digest": None, "uptime_seconds": None, "stale": []},
+    ]  # fmt: skip
+    assert [item["artifact"] for item in prod] == ["sha256:old"]

@@ -13,7 +13,7 @@ from sqlalchemy import delete, select, update
 
 from garrison.errors import DatabaseError
 from garrison.server import sync
-from garrison.server.config import ServerSettings, TeamSettings
+from garrison.server.config import FreshnessLimits, ServerSettings, TeamSettings
 from garrison.server.db.models import AdvisoryState, AuditEntry, Delivery, Finding, Meta
 from garrison.server.db.session import Database
 from tests.server.conftest import auth
@@ -342,3 +342,20 @@ def test_an_uploaded_sbom_is_matched_in_its_upload(
     assert [
         (f["artifact"], f["package"], f["rule_id"], f["state"], f["fixed_versions"]) for f in found
     ] == [("sha256:new", "PyPI:pyyaml", "GHSA-y1", "new", ["5.4"])]
+
+
+def test_the_scheduled_job_logs_a_failed_download_and_still_reconciles(
+    server: Any, database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    limits = FreshnessLimits(max_image_age=30 * DAY)
+    settings = server.settings.model_copy(update={
+        "osv_base_url": "http://127.0.0.1:9", "osv_ecosystems": ("PyPI",), "freshness": limits,
+    })  # fmt: skip
+    with database.session_scope() as session:
+        add_artifact(session, "sha256:old", "shop", [], created_at=NOW - 40 * DAY)
+    with caplog.at_level("ERROR", logger="garrison.server.sync"):
+        report = sync.run_once(context(settings, database))
+    assert report.problems[0].startswith("http://127.0.0.1:9/PyPI/all.zip: download failed")
+    assert [r.getMessage()[:26] for r in caplog.records] == ["advisory sync failed: http"]
+    with database.session_scope(write=False) as session:
+        assert findings_table(session) == [("sha256:old", None, "GAR-FRESH-001", "new", None)]

@@ -48,6 +48,7 @@ def ui_settings(database_url: str, tmp_path: Path) -> ServerSettings:
         freshness=FreshnessLimits(max_image_age=30 * DAY, max_uptime=14 * DAY),
         golden_images=(GoldenImageSettings(name="debian:12", digest=GOLDEN_NOW,
                                            created="2024-06-01T00:00:00Z"),),
+        background=False,
     )  # fmt: skip
 
 

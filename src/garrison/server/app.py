@@ -48,10 +48,6 @@ class Job:
     run_once: Callable[[ServerContext], object]
 
 
-JOBS: tuple[Job, ...] = ()  # the lead lists S2's sync/polling and S3's delivery jobs here
-AFTER_UPLOAD: tuple[ArtifactHook, ...] = ()  # e.g. match a new artifact's components
-
-
 def prepare_database(settings: ServerSettings) -> Database:
     """Open the database, migrate it to head and create the configured teams, golden
     images and registries that are missing (audited as actor `config`)."""
@@ -66,20 +62,37 @@ def prepare_database(settings: ServerSettings) -> Database:
     return database
 
 
+def _defaults(
+    routers: Sequence[APIRouter] | None,
+    jobs: Sequence[Job] | None,
+    after_upload: Sequence[ArtifactHook] | None,
+) -> tuple[Sequence[APIRouter], Sequence[Job], Sequence[ArtifactHook]]:
+    """The server's routers (API, evaluation, metrics, web UI), scheduled jobs and upload
+    hooks, unless a caller (a test) names its own. Imported here: they import this module."""
+    from garrison.server import evaluate, metrics, ui
+    from garrison.server import jobs as scheduled
+    from garrison.server.api import evaluation
+
+    return (
+        routers
+        if routers is not None
+        else (*ROUTERS, evaluation.router, metrics.router, ui.router),
+        jobs if jobs is not None else scheduled.JOBS,
+        after_upload if after_upload is not None else (evaluate.after_upload,),
+    )
+
+
 def create_app(
     settings: ServerSettings,
     *,
     database: Database | None = None,
-    jobs: Sequence[Job] = JOBS,
-    after_upload: Sequence[ArtifactHook] = AFTER_UPLOAD,
+    jobs: Sequence[Job] | None = None,
+    after_upload: Sequence[ArtifactHook] | None = None,
     routers: Sequence[APIRouter] | None = None,
 ) -> FastAPI:
     """The app; with no `database` it prepares one from the settings (and disposes of it
     at shutdown). `routers` default to the API's and the web UI's."""
-    if routers is None:
-        from garrison.server import ui  # imported here: the UI's modules import the app's
-
-        routers = (*ROUTERS, ui.router)
+    routers, jobs, after_upload = _defaults(routers, jobs, after_upload)
     owned = database is None
     db = database if database is not None else prepare_database(settings)
     context = ServerContext(settings, db, after_upload=tuple(after_upload))

@@ -12,14 +12,13 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Collection, Iterator, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from garrison.errors import PolicyError
 from garrison.server.advisories import AdvisoryFile
-from garrison.server.api.deps import ServerContext
 from garrison.server.db.models import Artifact, Finding, Team
 from garrison.server.findings import (
     ACTIVE,
@@ -43,6 +42,9 @@ from garrison.server.issues import IssueReport, refresh_issues
 from garrison.server.matching import Match, advisories_for_keys, component_keys, match_index
 from garrison.server.policies import UNKNOWN_MARK, TeamPolicies, apply_exceptions
 from garrison.server.staleness import freshness_observations
+
+if TYPE_CHECKING:  # the API package imports this module: no cycle at run time
+    from garrison.server.api.deps import ServerContext
 
 _HOLDING = tuple(s.value for s in (*ACTIVE, State.SUPPRESSED))  # superseded resolves these
 

@@ -181,14 +181,23 @@ def record(
         if values.get("state", row.state) != row.state or "severity" in values:
             done.changed.append(row.id)
             done.artifacts.add(row.artifact_id)
-    for row in existing.values():
+    updates += _gone(existing.values(), gone_reason, now, done)
+    _write(session, inserts, updates, done, now)
+    return done
+
+
+def _gone(
+    rows: Iterable[Any], gone_reason: Callable[[str], str], now: datetime, done: Recorded
+) -> list[dict[str, Any]]:
+    """The updates resolving findings in scope that were not observed."""
+    updates = []
+    for row in rows:
         change = transition(State(row.state), Event.GONE, gone_reason(row.rule_id))
         if change.changed:
             updates.append(_state_values(row.id, change, now))
             done.changed.append(row.id)
             done.artifacts.add(row.artifact_id)
-    _write(session, inserts, updates, done, now)
-    return done
+    return updates
 
 
 def _write(

@@ -1,6 +1,6 @@
-"""`GET /metrics`: Prometheus text format (prometheus_client), read from the database at
-scrape time. Like every path but /healthz it needs a token (any role); a team token sees only
-its team's series.
+"""The gauges of `GET /metrics` (the route is in api/evaluation.py): Prometheus text format
+(prometheus_client, a registry per app), read from the database at scrape time. Like every
+path but /healthz it needs a token (any role); a team token sees only its team's series.
 
     garrison_deployments{environment,team}                    deployments
     garrison_image_age_seconds{environment,team}              oldest image deployed
@@ -19,9 +19,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
@@ -29,15 +28,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from garrison.server import views
-from garrison.server.api.deps import Reader, ServerContext, ServerDep
 from garrison.server.db.models import Artifact, Deployment, Finding, Issue, Meta, Team
 from garrison.server.findings import ACTIVE
 from garrison.server.sync import LAST_DURATION, LAST_SYNC
 from garrison.vulndb.store import VulnDB
 
+if TYPE_CHECKING:
+    from garrison.server.api.deps import ServerContext
+
 NO_TEAM = ""
 _ACTIVE = [s.value for s in ACTIVE]
-router = APIRouter(tags=["metrics"])
+CONTENT_TYPE = CONTENT_TYPE_LATEST
 
 
 _FRESHNESS = (
@@ -191,11 +192,3 @@ def render(context: ServerContext, team_id: int | None) -> bytes:
     scoped = CollectorRegistry(auto_describe=False)
     scoped.register(ServerCollector(context, team_id))
     return generate_latest(scoped)
-
-
-@router.get(
-    "/metrics", response_class=Response, responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}}
-)
-def metrics(server: ServerDep, principal: Reader) -> Response:
-    """Prometheus text format."""
-    return Response(render(server, principal.team_id), media_type=CONTENT_TYPE_LATEST)

@@ -17,6 +17,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, delete, insert, select
 from sqlalchemy.orm import Session
@@ -24,7 +25,6 @@ from sqlalchemy.orm import Session
 from garrison.errors import DatabaseError, GarrisonError
 from garrison.server import audit
 from garrison.server.advisories import AdvisoryFile, import_documents, update_from_osv
-from garrison.server.api.deps import ServerContext
 from garrison.server.db.models import AdvisoryState, Component, Finding, Meta
 from garrison.server.evaluate import (
     Evaluation,
@@ -37,6 +37,9 @@ from garrison.server.findings import Recorded, lock_evaluation, promote_new, rec
 from garrison.server.index import all_live, chunks, components_of_packages, live_among
 from garrison.server.issues import IssueReport, close_orphans
 from garrison.server.matching import advisories_for_keys, match_index
+
+if TYPE_CHECKING:  # the API package imports this module: no cycle at run time
+    from garrison.server.api.deps import ServerContext
 
 log = logging.getLogger("garrison.server.sync")
 BATCH = 2000  # advisories per transaction

@@ -9,19 +9,20 @@ POST /api/v1/findings/{id}/acknowledge   admin or uploader, {"reason": "..."}
 GET  /api/v1/issues            ?state&team&limit&offset
 GET  /api/v1/gate?artifact=KEY {"passed", "reason", "blocking", ...} (always 200 when judged)
 GET  /api/v1/freshness         ?environment
+GET  /metrics                  Prometheus text (metrics.py), any role; team tokens: their team
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 from starlette.datastructures import UploadFile
 
 from garrison.errors import FetchError, GarrisonError
-from garrison.server import audit, sync, views
+from garrison.server import audit, metrics, sync, views
 from garrison.server.api.deps import (
     MAX_ID,
     Admin,
@@ -53,7 +54,7 @@ from garrison.server.findings import TransitionError, acknowledge
 from garrison.server.gate import judge
 from garrison.server.issues import refresh_issues
 
-router = APIRouter(prefix="/api/v1", tags=["evaluation"])
+router = APIRouter(tags=["evaluation"])  # full paths: /api/v1/... and /metrics
 Limit = Query(100, ge=1, le=1000)
 Offset = Query(0, ge=0, le=MAX_ID)
 StateName = Literal["new", "open", "acknowledged", "resolved", "suppressed"]
@@ -61,7 +62,7 @@ SeverityName = Literal["UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"]
 MAX_FILES = 1000
 
 
-@router.post("/advisories/sync", response_model=SyncOut)
+@router.post("/api/v1/advisories/sync", response_model=SyncOut)
 def sync_now(server: ServerDep, principal: Writer) -> SyncOut:
     """Update the advisory database from OSV and re-match the advisories that changed."""
     try:
@@ -86,7 +87,9 @@ def _upload_schema() -> dict[str, Any]:
     }
 
 
-@router.post("/advisories", response_model=SyncOut, openapi_extra={"requestBody": _upload_schema()})
+@router.post(
+    "/api/v1/advisories", response_model=SyncOut, openapi_extra={"requestBody": _upload_schema()}
+)
 async def upload_advisories(request: Request, server: ServerDep, principal: Admin) -> SyncOut:
     """Import OSV files into the advisory database, then re-match what changed (422 when no
     entry could be imported, naming the problems)."""
@@ -115,7 +118,7 @@ async def _read_files(request: Request) -> list[tuple[str, bytes]]:
     return files
 
 
-@router.get("/findings", response_model=FindingList)
+@router.get("/api/v1/findings", response_model=FindingList)
 def list_findings(
     principal: Reader,
     session: ReadSession,
@@ -132,7 +135,7 @@ def list_findings(
     return FindingList(items=[FindingOut.of(r) for r in rows], total=total)
 
 
-@router.post("/findings/{finding_id}/acknowledge", response_model=FindingOut)
+@router.post("/api/v1/findings/{finding_id}/acknowledge", response_model=FindingOut)
 def acknowledge_finding(
     finding_id: ObjectId, body: AcknowledgeIn, server: ServerDep, principal: Writer
 ) -> FindingOut:
@@ -157,7 +160,7 @@ def acknowledge_finding(
         return FindingOut.of(row)
 
 
-@router.get("/issues", response_model=IssueList)
+@router.get("/api/v1/issues", response_model=IssueList)
 def list_issues(
     principal: Reader,
     session: ReadSession,
@@ -170,7 +173,7 @@ def list_issues(
     return IssueList(items=[IssueOut.of(r) for r in rows], total=total)
 
 
-@router.get("/gate", response_model=GateOut)
+@router.get("/api/v1/gate", response_model=GateOut)
 def gate(server: ServerDep, principal: Reader, session: ReadSession, artifact: Line) -> GateOut:
     """Judge the artifact (by key) and its base image with the team's policy, now."""
     row = session.scalar(select(Artifact).where(Artifact.key == artifact))
@@ -184,7 +187,7 @@ def gate(server: ServerDep, principal: Reader, session: ReadSession, artifact: L
     return GateOut(**answer.as_dict())
 
 
-@router.get("/freshness", response_model=FreshnessList)
+@router.get("/api/v1/freshness", response_model=FreshnessList)
 def freshness(
     server: ServerDep, principal: Reader, session: ReadSession, environment: Line | None = None
 ) -> FreshnessList:
@@ -194,3 +197,12 @@ def freshness(
         session, server.settings, principal.team_id, environment, server.clock()
     )
     return FreshnessList(items=[FreshnessOut.of(item) for item in items])
+
+
+@router.get(
+    "/metrics", tags=["metrics"], response_class=Response,
+    responses={200: {"content": {metrics.CONTENT_TYPE: {}}}},
+)  # fmt: skip
+def metrics_text(server: ServerDep, principal: Reader) -> Response:
+    """Prometheus text format."""
+    return Response(metrics.render(server, principal.team_id), media_type=metrics.CONTENT_TYPE)
