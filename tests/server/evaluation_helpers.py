@@ -126,7 +126,7 @@ def evaluation_client(
     from garrison.server.evaluate import after_upload
 
     app = create_app(
-        settings, database=database, routers=tuple(dict.fromkeys((*ROUTERS, evaluation.router))),
+        settings, database=database, routers=(*ROUTERS, evaluation.router),
         after_upload=(after_upload,),  # whatever app.AFTER_UPLOAD holds: exactly this hook
     )  # fmt: skip
     app.state.server = dataclasses.replace(app.state.server, clock=lambda: now)

@@ -45,8 +45,9 @@ def _gate_router() -> APIRouter:
     @router.get("/api/v1/gate")
     def gate(artifact: str) -> dict[str, object]:
         blocked = artifact == "bad"
+        finding = {"id": "GHSA-xxxx", "severity": "HIGH"}
         return {"passed": not blocked, "reason": "2 blocking findings" if blocked else "ok",
-                "blocking": [{"rule_id": "GHSA-xxxx"}] if blocked else []}  # fmt: skip
+                "blocking": [finding] if blocked else []}  # fmt: skip
 
     return router
 
@@ -114,9 +115,7 @@ def test_push_deployment_and_gate(
     assert cli.main(["gate", DIGEST_A, "--server", server_url]) == 0
     assert capsys.readouterr().out == f"{DIGEST_A}: PASS: ok\n"
     assert cli.main(["gate", "bad", "--server", server_url]) == 1
-    assert (
-        capsys.readouterr().out == 'bad: BLOCKED: 2 blocking findings\n  {"rule_id": "GHSA-xxxx"}\n'
-    )
+    assert capsys.readouterr().out == "bad: BLOCKED: 2 blocking findings\n  HIGH GHSA-xxxx\n"
 
 
 def test_client_errors_are_one_line_and_never_show_the_token(

@@ -265,3 +265,28 @@ def test_the_acknowledge_api_refuses_what_cannot_be_acknowledged(
     with database.session_scope(write=False) as session:
         actions = session.scalars(select(AuditEntry.action)).all()
     assert "finding.acknowledged" not in actions  # refused: nothing recorded
+
+
+def test_a_deployment_push_resolves_what_the_replaced_build_had(
+    settings: ServerSettings, database: Database, make_token: Callable[..., str]
+) -> None:
+    """Through the API: the push itself re-evaluates (no scheduled reconcile needed)."""
+    server = _server(settings, database)
+    with database.session_scope() as session:
+        v1 = add_artifact(
+            session, "sha256:v1", "shop", [("PyPI", "PyYAML", "5.3")], uploaded_at=NOW - 3 * DAY
+        )
+        deploy(session, v1, "api")
+    sync.upload_advisories(server, [osv("GHSA-y1", "PyYAML", "5.4")], actor="ci")
+    with database.session_scope() as session:
+        v2 = add_artifact(session, "sha256:v2", "shop", [("PyPI", "PyYAML", "5.4")], version="2.0")
+        after_upload(server, session, v2)
+    push = {"environment": "prod", "cluster": "eu-1", "workload": "api", "artifact": "sha256:v2"}
+    with evaluation_client(server.settings, database) as client:
+        pushed = client.post(
+            "/api/v1/deployments", json=push, headers=auth(make_token("uploader", "alpha"))
+        )
+        assert pushed.status_code in (200, 201)
+    with database.session_scope(write=False) as session:
+        assert [row[3] for row in findings_table(session)] == ["resolved"]
+        assert [i[:2] for i in issues_table(session)] == [(SHOP_ISSUE, "closed")]

@@ -234,15 +234,12 @@ def run_push_deployment(args: argparse.Namespace) -> int:
 
 def run_gate(args: argparse.Namespace) -> int:
     """Exit 0 when the server lets the artifact pass, 1 when it blocks it."""
+    from garrison.server.gate_client import render_answer
+
     answer = _request(args, "GET", "/api/v1/gate", params={"artifact": args.artifact})
-    passed = answer.get("passed")
-    if not isinstance(passed, bool):
-        raise GarrisonError("the server's gate answer has no 'passed' verdict")
-    reason = answer.get("reason") or ("passed" if passed else "blocked")
-    sys.stdout.write(f"{args.artifact}: {'PASS' if passed else 'BLOCKED'}: {reason}\n")
-    for item in answer.get("blocking") or []:
-        sys.stdout.write(f"  {json.dumps(item, sort_keys=True)}\n")
-    return EXIT_OK if passed else EXIT_BLOCKED
+    code, text = render_answer(args.artifact, answer)
+    sys.stdout.write(text)
+    return code
 
 
 def _request(args: argparse.Namespace, method: str, path: str, **kwargs: Any) -> dict[str, Any]:

@@ -67,16 +67,14 @@ def _defaults(
     jobs: Sequence[Job] | None,
     after_upload: Sequence[ArtifactHook] | None,
 ) -> tuple[Sequence[APIRouter], Sequence[Job], Sequence[ArtifactHook]]:
-    """The server's routers (API, evaluation, metrics, web UI), scheduled jobs and upload
+    """The server's routers (API, evaluation with /metrics, web UI), scheduled jobs and upload
     hooks, unless a caller (a test) names its own. Imported here: they import this module."""
-    from garrison.server import evaluate, metrics, ui
+    from garrison.server import evaluate, ui
     from garrison.server import jobs as scheduled
     from garrison.server.api import evaluation
 
     return (
-        routers
-        if routers is not None
-        else (*ROUTERS, evaluation.router, metrics.router, ui.router),
+        routers if routers is not None else (*ROUTERS, evaluation.router, ui.router),
         jobs if jobs is not None else scheduled.JOBS,
         after_upload if after_upload is not None else (evaluate.after_upload,),
     )
@@ -95,7 +93,12 @@ def create_app(
     routers, jobs, after_upload = _defaults(routers, jobs, after_upload)
     owned = database is None
     db = database if database is not None else prepare_database(settings)
-    context = ServerContext(settings, db, after_upload=tuple(after_upload))
+    from garrison.server import evaluate  # imported here: it imports this module
+
+    context = ServerContext(
+        settings, db, after_upload=tuple(after_upload),
+        after_deployment=(evaluate.after_deployment,),
+    )  # fmt: skip
     app = FastAPI(
         title="Garrison server",
         version=__version__,

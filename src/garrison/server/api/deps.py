@@ -38,6 +38,7 @@ class ServerContext:
     database: Database
     clock: Callable[[], datetime] = utcnow
     after_upload: tuple[ArtifactHook, ...] = ()
+    after_deployment: tuple[ArtifactHook, ...] = ()  # a workload now runs this artifact
     extras: dict[str, Any] = field(default_factory=dict)  # per-app objects (metrics registry...)
 
 

@@ -176,6 +176,8 @@ def ingest_deployment(
                          "workload": fields.workload, "artifact": fields.artifact,
                          "previous_artifact_id": recorded.previous_artifact_id},
             )  # fmt: skip
+            for hook in server.after_deployment:  # e.g. resolve what the old build had
+                hook(server, session, artifact.id)
         owner = session.get(Team, artifact.team_id) if artifact.team_id is not None else None
         view = queries.DeploymentView(recorded.deployment, artifact, owner.name if owner else None)
     return view, recorded.change
