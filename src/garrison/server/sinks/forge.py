@@ -107,3 +107,24 @@ def reference(document: Any, key: str, what: str) -> str:
     if isinstance(value, bool) or not isinstance(value, int):
         raise SinkFailure(f"{what}: the answer has no issue {key}", retryable=False)
     return str(value)
+
+
+class ForgeTransport:
+    """The HTTP calls GitHub's and GitLab's sinks share: one request, and the pages of a
+    listing, with the sink's auth headers and its description (never the token) in errors."""
+
+    _client: httpx.Client
+    _headers: dict[str, str]
+    _what: str
+    api_url: str
+    max_pages: int
+
+    def _send(self, method: str, url: str, what: str, **kwargs: Any) -> httpx.Response:
+        return call(self._client, method, url, what, headers=self._headers, **kwargs)
+
+    def _pages(self, url: str, doing: str, params: dict[str, str]) -> Iterator[dict[str, Any]]:
+        what = f"{self._what}: {doing}"
+        return pages(
+            self._client, url, what, self.api_url, self.max_pages,
+            params=params, headers=self._headers,
+        )  # fmt: skip

@@ -16,7 +16,7 @@ import httpx
 from garrison.errors import ConfigError
 from garrison.server.sinks import forge
 from garrison.server.sinks.base import DeliveryResult, IssueEvent
-from garrison.server.sinks.http import call, deliver_safely, host_of, json_of
+from garrison.server.sinks.http import deliver_safely, host_of, json_of
 from garrison.server.sinks.options import Options
 
 KIND = "github"
@@ -24,7 +24,7 @@ DEFAULT_API = "https://api.github.com"
 _REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 
 
-class GitHubSink:
+class GitHubSink(forge.ForgeTransport):
     """Issues of one GitHub repository."""
 
     kind = KIND
@@ -84,21 +84,6 @@ class GitHubSink:
         state = {"state": "open"} if is_open else {"state": "closed", "state_reason": "completed"}
         verb = "reopen" if is_open else "close"
         self._send("PATCH", f"{self._issues}/{ref}", f"{self._what}: {verb} #{ref}", json=state)
-
-    def _send(self, method: str, url: str, what: str, **kwargs: Any) -> httpx.Response:
-        return call(self._client, method, url, what, headers=self._headers, **kwargs)
-
-    def _pages(self, url: str, doing: str, params: dict[str, str]) -> Iterator[dict[str, Any]]:
-        what = f"{self._what}: {doing}"
-        return forge.pages(
-            self._client,
-            url,
-            what,
-            self.api_url,
-            self.max_pages,
-            params=params,
-            headers=self._headers,
-        )
 
 
 def build(options: Options, client: httpx.Client) -> GitHubSink:

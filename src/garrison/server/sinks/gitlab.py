@@ -8,21 +8,20 @@ https://HOST/api/v4), labels (put on created issues), max_pages (marker search d
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 from urllib.parse import quote
 
 import httpx
 
 from garrison.server.sinks import forge
 from garrison.server.sinks.base import DeliveryResult, IssueEvent
-from garrison.server.sinks.http import call, deliver_safely, host_of, json_of
+from garrison.server.sinks.http import deliver_safely, host_of, json_of
 from garrison.server.sinks.options import Options
 
 KIND = "gitlab"
 DEFAULT_API = "https://gitlab.com/api/v4"
 
 
-class GitLabSink:
+class GitLabSink(forge.ForgeTransport):
     """Issues of one GitLab project."""
 
     kind = KIND
@@ -79,21 +78,6 @@ class GitLabSink:
         verb = "reopen" if is_open else "close"
         url = f"{self._issues}/{ref}"
         self._send("PUT", url, f"{self._what}: {verb} #{ref}", json={"state_event": verb})
-
-    def _send(self, method: str, url: str, what: str, **kwargs: Any) -> httpx.Response:
-        return call(self._client, method, url, what, headers=self._headers, **kwargs)
-
-    def _pages(self, url: str, doing: str, params: dict[str, str]) -> Iterator[dict[str, Any]]:
-        what = f"{self._what}: {doing}"
-        return forge.pages(
-            self._client,
-            url,
-            what,
-            self.api_url,
-            self.max_pages,
-            params=params,
-            headers=self._headers,
-        )
 
 
 def build(options: Options, client: httpx.Client) -> GitLabSink:
