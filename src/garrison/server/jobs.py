@@ -1,6 +1,7 @@
 """The server's scheduled work, listed explicitly: the advisory sync (then re-matching what
-changed) and the delivery of issue events to the teams' sinks. The app's lifespan runs each
-on its interval when `background` is set; tests call `run_once` functions directly."""
+changed), polling the watched registries for new images, and the delivery of issue events to
+the teams' sinks. The app's lifespan runs each on its interval when `background` is set; tests
+call `run_once` functions directly."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import os
 from garrison.server import delivery, sync
 from garrison.server.api.deps import ServerContext
 from garrison.server.app import Job
+from garrison.server.registries import poll_registries
 from garrison.server.sinks import build_team_sinks
 from garrison.server.sinks.http import new_client
 
@@ -37,5 +39,6 @@ def deliver_issues(context: ServerContext) -> delivery.RunReport:
 
 JOBS: tuple[Job, ...] = (
     Job("advisory-sync", lambda settings: settings.sync_interval, sync.run_once),
+    Job("registry-watch", lambda settings: settings.registry_poll_interval, poll_registries),
     Job("issue-delivery", lambda settings: settings.delivery_interval, deliver_issues),
 )
