@@ -227,3 +227,19 @@ def test_results_and_failures_are_cached() -> None:
             identify("pkg:github/a/b@1")
     info = purls._identify.cache_info()
     assert (info.hits, info.misses) == (4, 2)
+
+
+def test_the_source_package_comes_back_from_the_upstream_qualifier() -> None:
+    from garrison.sbom.purls import component_from_purl, source_package
+
+    deb = "pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12&upstream=openssl"
+    assert source_package(deb) == "openssl"
+    assert source_package("pkg:deb/debian/zlib1g@1:1.2.13?upstream=zlib%401%3A1.2.13") == "zlib"
+    assert (
+        source_package("pkg:rpm/redhat/openssl-libs@3.0.7?upstream=openssl-3.0.7-27.el9.src.rpm")
+        == "openssl"
+    )
+    assert source_package("pkg:deb/debian/bash@5.2") is None  # the same as its name
+    assert source_package("pkg:pypi/six@1.0?upstream=x") is None
+    component = component_from_purl(deb, version=None, source="s.json", licenses=(), bom_ref=None)
+    assert (component.name, component.source_package) == ("libssl3", "openssl")

@@ -44,6 +44,7 @@ def test_spdx_2_3_document() -> None:
         Component(
             "Debian:12", "libssl3", "3.0.11-1~deb12u2", libssl_purl, where,
             ("Apache-2.0 AND OpenSSL",), "SPDXRef-Package-deb-libssl3-5e6f",
+            source_package="openssl",  # from the purl's upstream qualifier
         ),
         # No versionInfo: the purl's version.
         Component(

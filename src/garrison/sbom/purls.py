@@ -251,7 +251,29 @@ def component_from_purl(
         raise SbomError(identity)
     ecosystem, name, purl_version = identity
     location = _location(source)
-    return Component(ecosystem, name, version or purl_version, purl, location, licenses, bom_ref)
+    return Component(
+        ecosystem, name, version or purl_version, purl, location, licenses, bom_ref,
+        source_package=source_package(purl),
+    )  # fmt: skip
+
+
+_SOURCE_RPM = re.compile(r"^(?P<name>.+)-[^-]+-[^-]+\.src\.rpm$")
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def source_package(text: str) -> str | None:
+    """The source package an OS package's purl names in its `upstream` qualifier (`openssl`,
+    `openssl@3.0.11-1`, or for rpm `openssl-3.0.7-27.el9.src.rpm`); OS advisories are keyed
+    by it. None for other types or when the purl names none."""
+    try:
+        purl = parse_purl(text)
+    except SbomError:
+        return None
+    upstream = purl.qualifiers.get("upstream")
+    if purl.type not in ("deb", "apk", "rpm") or not upstream:
+        return None
+    rpm = _SOURCE_RPM.match(upstream) if purl.type == "rpm" else None
+    return rpm.group("name") if rpm else upstream.split("@", 1)[0]
 
 
 @lru_cache(maxsize=64)
