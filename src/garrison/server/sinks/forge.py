@@ -21,7 +21,7 @@ from garrison.server.sinks.base import (
     issue_marker,
     summary_markdown,
 )
-from garrison.server.sinks.http import SinkFailure, call, clip, json_of, next_link
+from garrison.server.sinks.http import SinkFailure, call, clip, host_of, json_of, next_link
 
 MAX_TITLE = 250
 MAX_BODY = 60_000
@@ -113,11 +113,16 @@ class ForgeTransport:
     """The HTTP calls GitHub's and GitLab's sinks share: one request, and the pages of a
     listing, with the sink's auth headers and its description (never the token) in errors."""
 
-    _client: httpx.Client
-    _headers: dict[str, str]
-    _what: str
-    api_url: str
-    max_pages: int
+    def __init__(
+        self, client: httpx.Client, api_url: str, labels: tuple[str, ...], max_pages: int,
+        headers: dict[str, str], kind: str, place: str,
+    ) -> None:  # fmt: skip
+        self.api_url = api_url.rstrip("/")
+        self.labels = labels
+        self.max_pages = max_pages
+        self._client = client
+        self._headers = headers
+        self._what = f"{kind} {host_of(self.api_url)} {place}"
 
     def _send(self, method: str, url: str, what: str, **kwargs: Any) -> httpx.Response:
         return call(self._client, method, url, what, headers=self._headers, **kwargs)

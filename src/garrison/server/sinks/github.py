@@ -16,7 +16,7 @@ import httpx
 from garrison.errors import ConfigError
 from garrison.server.sinks import forge
 from garrison.server.sinks.base import DeliveryResult, IssueEvent
-from garrison.server.sinks.http import deliver_safely, host_of, json_of
+from garrison.server.sinks.http import deliver_safely, json_of
 from garrison.server.sinks.options import Options
 
 KIND = "github"
@@ -38,18 +38,14 @@ class GitHubSink(forge.ForgeTransport):
         labels: tuple[str, ...] = (),
         max_pages: int = forge.DEFAULT_MAX_PAGES,
     ) -> None:
-        self.api_url = api_url.rstrip("/")
-        self.repository = repository
-        self.labels = labels
-        self.max_pages = max_pages
-        self._client = client
-        self._headers = {
+        headers = {
             "Authorization": f"Bearer {token}",
             "Accept": "application/vnd.github+json",
             "X-GitHub-Api-Version": "2022-11-28",
         }
+        super().__init__(client, api_url, labels, max_pages, headers, KIND, repository)
+        self.repository = repository
         self._issues = f"{self.api_url}/repos/{repository}/issues"
-        self._what = f"github {host_of(self.api_url)} {repository}"
 
     def __repr__(self) -> str:
         return f"GitHubSink({self._what!r})"

@@ -14,7 +14,7 @@ import httpx
 
 from garrison.server.sinks import forge
 from garrison.server.sinks.base import DeliveryResult, IssueEvent
-from garrison.server.sinks.http import deliver_safely, host_of, json_of
+from garrison.server.sinks.http import deliver_safely, json_of
 from garrison.server.sinks.options import Options
 
 KIND = "gitlab"
@@ -35,14 +35,10 @@ class GitLabSink(forge.ForgeTransport):
         labels: tuple[str, ...] = (),
         max_pages: int = forge.DEFAULT_MAX_PAGES,
     ) -> None:
-        self.api_url = api_url.rstrip("/")
+        headers = {"PRIVATE-TOKEN": token}
+        super().__init__(client, api_url, labels, max_pages, headers, KIND, project)
         self.project = project
-        self.labels = labels
-        self.max_pages = max_pages
-        self._client = client
-        self._headers = {"PRIVATE-TOKEN": token}
         self._issues = f"{self.api_url}/projects/{quote(project, safe='')}/issues"
-        self._what = f"gitlab {host_of(self.api_url)} {project}"
 
     def __repr__(self) -> str:
         return f"GitLabSink({self._what!r})"
