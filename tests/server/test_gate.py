@@ -3,20 +3,20 @@ the `garrison gate` client's exit codes (both DBs)."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from garrison import cli
 from garrison.errors import GarrisonError
 from garrison.server import sync
 from garrison.server.config import ServerSettings, TeamSettings
 from garrison.server.db.models import GoldenImageRow
 from garrison.server.db.session import Database
-from garrison.server.gate_client import render_answer, run_gate
-from tests.server.conftest import auth
+from garrison.server.gate_client import render_answer
+from tests.server.conftest import auth, serve_in_thread
 from tests.server.evaluation_helpers import (
     DAY,
     NOW,
@@ -177,26 +177,40 @@ def test_unknown_and_other_teams_artifacts_are_not_found(
     assert client.get("/api/v1/gate", params={"artifact": "sha256:vuln"}).status_code == 401
 
 
+def _gate(capsys: pytest.CaptureFixture[str], url: str, artifact: str) -> tuple[int, str, str]:
+    code = cli.main(["gate", artifact, "--server", url])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
 def test_the_client_exits_1_when_blocked_and_0_when_passed(
-    client: Any, inventory: None, make_token: Callable[..., str]
-) -> None:
+    client: Any, inventory: None, make_token: Callable[..., str],
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
     token = make_token("viewer", "alpha")
-    out = io.StringIO()
-    assert run_gate("sha256:vuln", "http://testserver", token, out, client=client) == 1
-    assert out.getvalue() == (
-        "sha256:vuln: BLOCKED: 1 finding(s) at HIGH or above (default policy)\n"
-        "  HIGH GHSA-y1 in PyPI:PyYAML@5.3 (fixed in 5.4) [sha256:vuln]: summary of GHSA-y1\n"
-    )
-    out = io.StringIO()
-    assert run_gate("sha256:lone", "http://testserver", token, out, client=client) == 0
-    assert out.getvalue().startswith("sha256:lone: PASS: no findings at HIGH or above")
-    assert token not in out.getvalue()
+    monkeypatch.setenv("GARRISON_TOKEN", token)
+    with serve_in_thread(client.app) as url:  # the real `garrison gate` over HTTP
+        code, out, _ = _gate(capsys, url, "sha256:vuln")
+        assert code == 1
+        assert out == (
+            "sha256:vuln: BLOCKED: 1 finding(s) at HIGH or above (default policy)\n"
+            "  HIGH GHSA-y1 in PyPI:PyYAML@5.3 (fixed in 5.4) [sha256:vuln]: summary of GHSA-y1\n"
+        )
+        code, out, err = _gate(capsys, url, "sha256:lone")
+        assert code == 0
+        assert out.startswith("sha256:lone: PASS: no findings at HIGH or above")
+        assert token not in out + err
 
 
-def test_the_client_never_passes_without_a_verdict(client: Any, inventory: None) -> None:
-    with pytest.raises(GarrisonError, match="HTTP 401: missing or invalid bearer token"):
-        run_gate("sha256:vuln", "http://testserver", "gar_wrong", io.StringIO(), client=client)
+def test_the_client_never_passes_without_a_verdict(
+    client: Any, inventory: None, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setenv("GARRISON_TOKEN", "gar_wrong")
+    with serve_in_thread(client.app) as url:
+        code, _, err = _gate(capsys, url, "sha256:vuln")
+        assert code == 2 and "HTTP 401: missing or invalid bearer token" in err
     with pytest.raises(GarrisonError, match="no 'passed' verdict"):
         render_answer("k", {"passed": "yes"})
-    with pytest.raises(GarrisonError, match="cannot reach the server: ConnectError"):
-        run_gate("k", "http://127.0.0.1:9", "gar_x", io.StringIO(), timeout=5)
+    code, _, err = _gate(capsys, "http://127.0.0.1:9", "k")
+    assert code == 2 and "cannot reach the server: ConnectError" in err
