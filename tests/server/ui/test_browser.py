@@ -13,11 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 
-from garrison.server.config import ServerSettings
-from garrison.server.db.session import Database
-from tests.server.ui_helpers import HOSTILE, seed, ui_app, ui_settings
+from tests.server.ui.helpers import HOSTILE
 
 CHROMIUM = os.environ.get("GARRISON_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -37,17 +34,6 @@ if shutil.which(CHROMIUM) is None:
 @pytest.fixture
 def database_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'garrison-server.db'}"
-
-
-@pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> ServerSettings:
-    return ui_settings(database_url, tmp_path)
-
-
-@pytest.fixture
-def app(settings: ServerSettings, database: Database) -> FastAPI:
-    seed(database)
-    return ui_app(settings, database)
 
 
 @pytest.fixture(scope="module")

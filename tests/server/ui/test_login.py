@@ -5,34 +5,14 @@ honoured on /ui pages only, signing out."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from garrison.server.config import ServerSettings
 from garrison.server.db.session import Database
-from tests.server.ui_helpers import PAGES, seed, text_of, ui_app, ui_settings
-
-
-@pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> ServerSettings:
-    return ui_settings(database_url, tmp_path)
-
-
-@pytest.fixture
-def app(settings: ServerSettings, database: Database) -> FastAPI:
-    seed(database)
-    return ui_app(settings, database)
-
-
-@pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app, raise_server_exceptions=False) as test_client:
-        yield test_client
+from tests.server.ui.helpers import PAGES, text_of, ui_app
 
 
 def _sign_in(client: TestClient, secret: str, **headers: str) -> Any:

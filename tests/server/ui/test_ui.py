@@ -5,20 +5,17 @@ team scoping, the audit chain's state, hostile names escaped."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from garrison.server.config import ServerSettings
 from garrison.server.db.models import AuditEntry
 from garrison.server.db.session import Database
 from tests.server.conftest import auth
 from tests.server.evaluation_helpers import add_artifact
-from tests.server.ui_helpers import (
+from tests.server.ui.helpers import (
     DAY,
     HOSTILE,
     NOW,
@@ -26,29 +23,9 @@ from tests.server.ui_helpers import (
     chart_points,
     get,
     rows_of,
-    seed,
     text_of,
     text_of_dd,
-    ui_app,
-    ui_settings,
 )  # fmt: skip
-
-
-@pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> ServerSettings:
-    return ui_settings(database_url, tmp_path)
-
-
-@pytest.fixture
-def app(settings: ServerSettings, database: Database) -> FastAPI:
-    seed(database)
-    return ui_app(settings, database)
-
-
-@pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app, raise_server_exceptions=False) as test_client:
-        yield test_client
 
 
 @pytest.fixture
