@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import REPO
 from tests.server.ui.helpers import HOSTILE
 
 CHROMIUM = os.environ.get("GARRISON_CHROMIUM", "/usr/bin/chromium")
@@ -21,7 +22,7 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "bench" / "out" / "screenshots"
+SCREENSHOTS = REPO / "bench" / "out" / "screenshots"
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright's Python package is not installed"
