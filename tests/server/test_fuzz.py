@@ -1,8 +1,9 @@
 """Fuzz the whole API from its own OpenAPI document (schemathesis): no request gets a 5xx.
 
 Every operation of /api/v1/openapi.json gets generated requests with an admin token, through
-the ASGI transport, on SQLite: valid ones (whose 2xx bodies must also match the documented
-response schema) and invalid ones (wrong types, missing fields, bad parameters). Generation is
+the ASGI transport, on SQLite: valid ones and invalid ones (wrong types, missing fields, bad
+parameters). Every answer must be one the document lists for the operation, with the documented
+media type and body schema — errors included (`{"detail": ...}`, `api.errors.ErrorOut`). Generation is
 derandomized (the same examples every run) and bounded per operation: deterministic and quick.
 The OSV source is an empty mirror on 127.0.0.1, so a sync works offline (a failed download is
 an honest 502, not a defect). A failure lists each operation with its first bad case.
@@ -23,7 +24,11 @@ from fastapi.responses import JSONResponse
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
-from schemathesis.checks import response_schema_conformance
+from schemathesis.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 from schemathesis.core.failures import FailureGroup
 
 from garrison.server.app import create_app, prepare_database
@@ -34,6 +39,7 @@ from tests.support.httpserver import serve
 
 MAX_EXAMPLES = 40  # per operation; keeps the whole test well under a minute on SQLite
 OPENAPI_PATH = "/api/v1/openapi.json"
+DOCUMENT_CHECKS = [status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,18 +92,15 @@ def _describe(operation: Any, case: Any, response: Any, why: str) -> str:
     )
 
 
-def _problem(case: Any, response: Any, mode: GenerationMode) -> str | None:
-    """Why this answer is wrong: a 5xx, or a success body that is off its documented schema.
-
-    Only 2xx bodies are checked: the app's 4xx bodies are `{"detail": "one line"}`, while
-    FastAPI documents 422 as its list-of-errors model."""
+def _problem(case: Any, response: Any) -> str | None:
+    """Why this answer is wrong: a 5xx, a status the document does not list for the
+    operation, or a body (success or error) off its documented schema and media type."""
     if response.status_code >= 500:
         return "server error"
-    if mode is GenerationMode.POSITIVE and 200 <= response.status_code < 300:
-        try:
-            case.validate_response(response, checks=[response_schema_conformance])
-        except FailureGroup as error:
-            return f"response schema: {str(error)[:300]}"
+    try:
+        case.validate_response(response, checks=DOCUMENT_CHECKS)
+    except FailureGroup as error:
+        return f"off the document: {str(error)[:300]}"
     return None
 
 
@@ -118,7 +121,7 @@ def first_failure(operation: Any, headers: dict[str, str], mode: GenerationMode)
         if found:
             return
         response = case.call(headers=dict(headers))  # schemathesis adds to the dict it gets
-        if (why := _problem(case, response, mode)) is not None:
+        if (why := _problem(case, response)) is not None:
             found.append(_describe(operation, case, response, why))
 
     try:
@@ -155,3 +158,18 @@ def test_the_harness_reports_a_server_error() -> None:
     failure = first_failure(operation, {}, GenerationMode.POSITIVE)
     assert failure is not None
     assert failure.startswith("GET /boom [server error] -> 500")
+
+
+def test_the_harness_reports_an_answer_off_the_document() -> None:
+    """A status the document does not list is reported, so errors are held to it too."""
+    teapot = FastAPI()
+
+    @teapot.get("/tea")
+    def tea(n: int) -> JSONResponse:
+        return JSONResponse({"detail": f"no tea for {n}"}, status_code=418)
+
+    schema: Any = schemathesis.openapi.from_asgi("/openapi.json", teapot)
+    [operation] = [result.ok() for result in schema.get_all_operations()]
+    failure = first_failure(operation, {}, GenerationMode.POSITIVE)
+    assert failure is not None
+    assert failure.startswith("GET /tea [off the document")

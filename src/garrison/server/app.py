@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -29,6 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from garrison import __version__
 from garrison.server.api import ROUTERS
 from garrison.server.api.deps import ApiError, ArtifactHook, ServerContext
+from garrison.server.api.errors import document_errors
 from garrison.server.auth import Authenticate, send_error
 from garrison.server.config import ServerSettings
 from garrison.server.db.ingest import IngestError, Refusal
@@ -111,10 +113,22 @@ def create_app(
     app.add_middleware(BodyLimit, limit=settings.max_upload_bytes)
     app.add_middleware(Authenticate, database=db)  # outermost: 401 before a body is read
     _add_error_handlers(app)
+    app.openapi = _documented_openapi(app)  # type: ignore[method-assign]
     app.add_api_route("/healthz", _healthz, methods=["GET"], tags=["health"])
     for router in routers:
         app.include_router(router)
     return app
+
+
+def _documented_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """FastAPI's document with the real error model (`api.errors`), built once."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_errors(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    return openapi
 
 
 def _healthz(request: Request) -> JSONResponse:
