@@ -199,7 +199,11 @@ def test_a_sync_killed_half_way_resumes_where_it_stopped(
         assert session.scalars(select(AdvisoryState.advisory_id)).all() == ["GHSA-r1"]
         assert findings_table(session) == [("sha256:c1", "requests", "GHSA-r1", "new", None)]
     monkeypatch.setattr(sync, "_rematch_batch", real)
-    report = sync.rematch_changed(server)
+    offline = server.settings.model_copy(
+        update={"osv_base_url": "http://127.0.0.1:9", "osv_ecosystems": ("PyPI",)}
+    )
+    report = sync.run_once(context(offline, database))  # the job a restart runs first
+    assert report.problems[0].startswith("http://127.0.0.1:9/PyPI/all.zip: download failed")
     assert report.changed_advisories == 1
     with database.session_scope(write=False) as session:
         assert [row[:3] for row in findings_table(session)] == [

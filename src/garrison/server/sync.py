@@ -227,15 +227,23 @@ def reconcile(context: ServerContext, *, actor: str = "scheduler") -> SyncReport
 
 
 def run_once(context: ServerContext) -> SyncReport:
-    """The scheduled job: sync advisories (a failed download is logged, matching goes on with
-    the database as it is), then reconcile."""
+    """The scheduled job: sync advisories, then reconcile. A failed download is logged and
+    matching goes on with the database as it is: what a sync killed half-way left unmatched
+    in it is matched now (it also runs when the server starts)."""
     try:
         report = sync_advisories(context)
     except GarrisonError as exc:
         log.error("advisory sync failed: %s", exc)
-        report = SyncReport(problems=(str(exc),))
+        report = _rematch_without_download(context, str(exc))
     reconcile(context)
     return report
+
+
+def _rematch_without_download(context: ServerContext, problem: str) -> SyncReport:
+    try:
+        return rematch_changed(context, problems=(problem,))
+    except DatabaseError:  # no advisory database yet: nothing to match
+        return SyncReport(problems=(problem,))
 
 
 def _record_sync(
