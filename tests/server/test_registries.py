@@ -16,11 +16,13 @@ from garrison.server.api.deps import ServerContext
 from garrison.server.app import prepare_database
 from garrison.server.config import RegistrySettings, ServerSettings
 from garrison.server.db.artifacts import decompress_sbom
-from garrison.server.db.models import Artifact, AuditEntry, Component, Registry, Team
+from garrison.server.db.models import Artifact, AuditEntry, Component, Finding, Registry, Team
 from garrison.server.db.session import Database
 from garrison.server.registries import poll_registries
+from garrison.server.sync import upload_advisories
 from tests.support.oci_builder import ImageSpec, LayerSpec, file
 from tests.support.registry import RealRegistry, make_index, push, pushable, run_registry
+from tests.vulndb.helpers import entry
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 DEBIAN_12 = 'ID=debian\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\n'
@@ -125,6 +127,16 @@ def test_a_new_image_is_inventoried_once(
             polled = session.execute(select(Registry.url, Registry.last_polled_at)).one()
             assert polled[0] == url and polled[1] is not None
 
+        with context.database.session_scope() as session:
+            keys = session.execute(
+                select(Component.name, Component.name_key, Component.source_package)
+                .order_by(Component.name)
+            ).all()  # fmt: skip
+        assert [tuple(row) for row in keys] == [
+            ("libssl3", "openssl", "openssl"), ("zlib1g", "zlib1g", None),
+        ]  # fmt: skip
+        _a_source_package_advisory_finds_the_binary_package(context)
+
         again = poll_registries(context)
         assert (again.polled, again.added, again.skipped, again.warnings) == (1, (), 1, ())
 
@@ -132,6 +144,20 @@ def test_a_new_image_is_inventoried_once(
         third = poll_registries(context)
         assert (third.added, third.skipped, third.warnings) == ((), 2, ())
         assert len(artifacts(context)) == 1
+
+
+def _a_source_package_advisory_finds_the_binary_package(context: ServerContext) -> None:
+    """The watched image is matched like an uploaded one: a Debian advisory names the source
+    package (openssl), the image lists the binary one (libssl3)."""
+    events = [{"introduced": "0"}, {"fixed": "3.0.11-1~deb12u1"}]
+    document = entry("DSA-5532-1", ecosystem="Debian:12", name="openssl", events=events)
+    upload_advisories(context, [("DSA-5532-1.json", json.dumps(document).encode())], actor="t")
+    with context.database.session_scope() as session:
+        found = session.execute(
+            select(Component.name, Finding.rule_id, Finding.fixed_versions)
+            .join(Component, Component.id == Finding.component_id)
+        ).all()  # fmt: skip
+    assert [tuple(row) for row in found] == [("libssl3", "DSA-5532-1", ["3.0.11-1~deb12u1"])]
 
 
 def test_the_repository_glob_and_an_index(
