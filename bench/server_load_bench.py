@@ -1,10 +1,11 @@
 """Benchmark: the monitoring server's API latency under a bounded load on 127.0.0.1.
 
-    .venv/bin/python bench/server_load_bench.py [--artifacts 300] [--components 20]
-        [--duration 10] [--connections 8] [--threads 2] [--tool auto|wrk|httpx]
-        [--out /tmp/i8/s5-bench.md]
+    .venv/bin/python bench/server_load_bench.py [--db sqlite|postgresql|both]
+        [--artifacts 300] [--components 20] [--duration 10] [--connections 8] [--threads 2]
+        [--tool auto|wrk|httpx] [--out bench/out/server-load.md]
 
-Starts `garrison serve` (a uvicorn subprocess, one worker) on a fresh SQLite database, seeds it
+Starts `garrison serve` (a uvicorn subprocess, one worker) on a fresh SQLite database or on a
+private PostgreSQL cluster started like the tests do (tests/support/postgres.py), seeds it
 through the API (synthetic advisories, then N artifacts of C PyPI components each, some of them
 vulnerable, so findings exist), then drives each endpoint in turn for --duration seconds with
 --connections concurrent keep-alive connections: GET /healthz, /api/v1/artifacts,
@@ -38,6 +39,8 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.server_bench import database_url  # noqa: E402
+
 from garrison.server.app import prepare_database  # noqa: E402
 from garrison.server.auth import create_token  # noqa: E402
 from garrison.server.config import load_server_settings  # noqa: E402
@@ -63,13 +66,13 @@ def _free_port() -> int:
         return port
 
 
-def prepare(work: Path) -> tuple[Path, str]:
-    """A config file for a fresh SQLite server, and an admin token created in its database."""
+def prepare(work: Path, url: str) -> tuple[Path, str]:
+    """A config file for a fresh server on `url`, and an admin token created in its database."""
     config = work / "server.yaml"
     config.write_text(
         json.dumps(  # YAML is a superset of JSON
             {
-                "database_url": f"sqlite:///{work / 'server.db'}",
+                "database_url": url,
                 "advisory_db": str(work / "advisories.sqlite3"),
                 "teams": {"alpha": {}, "beta": {}},
                 "background": False,
@@ -198,27 +201,29 @@ def run_httpx(url: str, token: str, args: argparse.Namespace, _work: Path) -> di
             "requests": len(latencies)}  # fmt: skip
 
 
-def report(results: dict[str, dict[str, float]], args: argparse.Namespace, tool: str) -> str:
+def report(all_results: dict[str, dict[str, dict[str, float]]], args: argparse.Namespace,
+           tool: str) -> str:  # fmt: skip
     lines = [
         "# Server API load bench (bench/server_load_bench.py)",
         "",
-        f"Command: `.venv/bin/python bench/server_load_bench.py --artifacts {args.artifacts} "
-        f"--components {args.components} --duration {args.duration} "
-        f"--connections {args.connections} --threads {args.threads} --tool {args.tool}`",
-        f"Driver: {tool}; server: `garrison serve` (uvicorn, 1 process) on SQLite, 127.0.0.1;",
+        f"Command: `.venv/bin/python bench/server_load_bench.py --db {args.db} "
+        f"--artifacts {args.artifacts} --components {args.components} "
+        f"--duration {args.duration} --connections {args.connections} "
+        f"--threads {args.threads} --tool {args.tool}`",
+        f"Driver: {tool}; server: `garrison serve` (uvicorn, 1 process), 127.0.0.1;",
         f"machine: {platform.machine()}, {_cpus()} cores, "
         f"Python {platform.python_version()}, {platform.platform()}.",
-        "PROVISIONAL: the machine is shared (other engineers' jobs ran at the same time) and",
-        "the load generator shares its cores with the server; re-run alone for real numbers.",
+        "The load generator shares the machine's cores with the server.",
         "",
-        "| endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| database | endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for path, row in results.items():
-        lines.append(
-            f"| {path} | {row['requests']:.0f} | {row['rps']:.0f} | {row['p50']:.1f} | "
-            f"{row['p95']:.1f} | {row['p99']:.1f} | {row['errors']:.0f} |"
-        )
+    for kind, results in all_results.items():
+        for path, row in results.items():
+            lines.append(
+                f"| {kind} | {path} | {row['requests']:.0f} | {row['rps']:.0f} | "
+                f"{row['p50']:.1f} | {row['p95']:.1f} | {row['p99']:.1f} | {row['errors']:.0f} |"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -243,21 +248,35 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--tool", choices=("auto", "wrk", "httpx"), default="auto")
-    parser.add_argument("--out", type=Path, default=Path("/tmp/i8/s5-bench.md"))
+    parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--out", type=Path, default=REPO / "bench/out/server-load.md")
     args = parser.parse_args()
     tool = args.tool if args.tool != "auto" else ("wrk" if shutil.which("wrk") else "httpx")
-    drive = run_wrk if tool == "wrk" else run_httpx
-    with tempfile.TemporaryDirectory(prefix="garrison-load-") as scratch:
-        work = Path(scratch)
-        config, token = prepare(work)
-        with running_server(config) as base:
-            key = seed(base, {"Authorization": f"Bearer {token}"}, args.artifacts, args.components)
-            paths = ["/healthz", "/api/v1/artifacts", "/api/v1/findings",
-                     f"/api/v1/gate?artifact={key}"]  # fmt: skip
-            results = {path: drive(base + path, token, args, work) for path in paths}
-    text = report(results, args, tool)
+    kinds = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
+    all_results = {}
+    for kind in kinds:
+        with (
+            tempfile.TemporaryDirectory(prefix="garrison-load-") as scratch,
+            database_url(kind, Path(scratch)) as url,
+        ):
+            if url is not None:
+                all_results[kind] = load(Path(scratch), url, args, tool)
+    text = report(all_results, args, tool)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
     print(text)
+
+
+def load(work: Path, url: str, args: argparse.Namespace, tool: str) -> dict[str, dict[str, float]]:
+    """Seed a server on `url`, then drive each endpoint in turn."""
+    drive = run_wrk if tool == "wrk" else run_httpx
+    config, token = prepare(work, url)
+    with running_server(config) as base:
+        key = seed(base, {"Authorization": f"Bearer {token}"}, args.artifacts, args.components)
+        paths = {"/healthz": "/healthz", "/api/v1/artifacts": "/api/v1/artifacts",
+                 "/api/v1/findings": "/api/v1/findings",
+                 "/api/v1/gate?artifact=KEY": f"/api/v1/gate?artifact={key}"}  # fmt: skip
+        return {label: drive(base + path, token, args, work) for label, path in paths.items()}
 
 
 if __name__ == "__main__":
