@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from garrison.policy.model import (
     Confidence,
     EndOfLifeRule,
     FailRules,
+    FreshnessPolicy,
     LicensePolicy,
     MisconfigRule,
     PolicyException,
@@ -62,6 +63,9 @@ def test_full_policy_loads_every_key() -> None:
         exception_warning_days=30,
         strict_suppressions=True,
         allowed_inline=frozenset({"B101"}),
+        freshness=FreshnessPolicy(
+            max_image_age=timedelta(days=30), max_uptime=timedelta(weeks=2), behind_golden=False
+        ),
         source=str(FULL),
     )  # fmt: skip
 
@@ -90,7 +94,12 @@ EXCEPTION = "version: 1\nexceptions:\n  - id: CVE-1\n    reason: r\n    owner: o
     [
         ("version: 1\nfail_onn: {}\n",
          "garrison.yaml:2: fail_onn: unknown key (known: allowed_inline, exception_warning_days, "
-         "exceptions, fail_on, licenses, strict_suppressions, version)"),
+         "exceptions, fail_on, freshness, licenses, strict_suppressions, version)"),
+        ("version: 1\nfreshness:\n  max_uptime: 2 weeks\n",
+         "garrison.yaml:3: freshness.max_uptime: must be a duration like 12h, 30d or 2w"),
+        ("version: 1\nfreshness:\n  max_age: 2w\n",
+         "garrison.yaml:3: freshness.max_age: unknown key (known: behind_golden, max_base_age, "
+         "max_image_age, max_uptime)"),
         ("version: 1\nfail_on:\n  vulnerability:\n    severty: HIGH\n",
          "garrison.yaml:4: fail_on.vulnerability.severty: unknown key "
          "(known: fixable_only, ignore_unknown_versions, severity)"),

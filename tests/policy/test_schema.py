@@ -51,6 +51,8 @@ def test_every_key_is_known() -> None:
         "exceptions.[].id", "exceptions.[].rule", "exceptions.[].path", "exceptions.[].purl",
         "exceptions.[].path_regex",
         "exceptions.[].reason", "exceptions.[].owner", "exceptions.[].expires",
+        "freshness", "freshness.max_image_age", "freshness.max_base_age", "freshness.max_uptime",
+        "freshness.behind_golden",
     }  # fmt: skip
 
 

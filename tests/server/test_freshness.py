@@ -3,9 +3,14 @@ the freshness API (both DBs)."""
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+from garrison.policy.model import FreshnessPolicy
+from garrison.server import sync
 from garrison.server.config import FreshnessLimits, ServerSettings, TeamSettings
 from garrison.server.db.models import GoldenImageRow
 from garrison.server.db.session import Database
@@ -26,7 +31,13 @@ from garrison.server.freshness import (
 )
 from tests.server.conftest import auth
 from tests.server.evaluation_helpers import NOW as HELPER_NOW
-from tests.server.evaluation_helpers import add_artifact, deploy, evaluation_client
+from tests.server.evaluation_helpers import (
+    add_artifact,
+    context,
+    deploy,
+    evaluation_client,
+    findings_table,
+)
 
 NOW = datetime(2024, 6, 30, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -109,6 +120,19 @@ def test_team_limits_replace_server_limits() -> None:
     assert limits_for(None, server) is server
 
 
+def test_the_team_policy_files_limits_replace_one_limit_each() -> None:
+    server = FreshnessLimits(max_uptime=14 * DAY, max_image_age=90 * DAY)
+    policy = FreshnessPolicy(max_image_age=30 * DAY, behind_golden=False)
+    assert limits_for(None, server, policy) == FreshnessLimits(
+        max_image_age=30 * DAY, max_uptime=14 * DAY, behind_golden=False
+    )
+    team = FreshnessLimits(max_uptime=7 * DAY)
+    assert limits_for(team, server, policy) == FreshnessLimits(
+        max_image_age=30 * DAY, max_uptime=7 * DAY, behind_golden=False
+    )
+    assert limits_for(team, server, FreshnessPolicy()) is team
+
+
 def test_rule_ids_are_unique_and_every_rule_is_listed() -> None:
     assert RULES == (IMAGE_AGE, BASE_BEHIND, BASE_AGE, UPTIME)
     assert len({r.id for r in RULES}) == len({r.slug for r in RULES}) == len(RULES)
@@ -150,3 +174,37 @@ def test_the_freshness_api_lists_deployments_then_idle_live_builds(
          "golden_digest": None, "uptime_seconds": None, "stale": []},
     ]  # fmt: skip
     assert [item["artifact"] for item in prod] == ["sha256:old"]
+
+
+def test_the_team_policy_file_sets_freshness_limits_and_is_read_again_when_it_changes(
+    settings: ServerSettings, database: Database, make_token: Callable[..., str], tmp_path: Path
+) -> None:
+    policy = tmp_path / "beta.yaml"
+    policy.write_text("version: 1\nfreshness:\n  max_image_age: 10d\n")
+    teams = {"alpha": TeamSettings(), "beta": TeamSettings(policy=policy)}
+    server_settings = settings.model_copy(update={"teams": teams})
+    with database.session_scope() as session:
+        add_artifact(
+            session, "sha256:b1", "cart", [], team="beta", created_at=HELPER_NOW - 20 * DAY
+        )
+        add_artifact(session, "sha256:a1", "shop", [], created_at=HELPER_NOW - 20 * DAY)
+    viewer = auth(make_token("admin", None))
+    with evaluation_client(server_settings, database) as client:
+        stale = {
+            i["artifact"]: i["stale"]
+            for i in client.get("/api/v1/freshness", headers=viewer).json()["items"]
+        }
+        assert stale == {"sha256:a1": [], "sha256:b1": ["GAR-FRESH-001"]}
+        sync.reconcile(context(server_settings, database))
+        with database.session_scope(write=False) as session:
+            assert findings_table(session) == [("sha256:b1", None, "GAR-FRESH-001", "new", None)]
+        policy.write_text("version: 1\nfreshness:\n  max_image_age: 30d\n")
+        os.utime(policy, ns=(time.time_ns(), time.time_ns() + 10**9))  # a later mtime for sure
+        stale = {
+            i["artifact"]: i["stale"]
+            for i in client.get("/api/v1/freshness", headers=viewer).json()["items"]
+        }
+        assert stale == {"sha256:a1": [], "sha256:b1": []}
+        sync.reconcile(context(server_settings, database))
+        with database.session_scope(write=False) as session:
+            assert [row[2:4] for row in findings_table(session)] == [("GAR-FRESH-001", "resolved")]

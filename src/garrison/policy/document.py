@@ -28,6 +28,7 @@ from garrison.policy.model import (
     Confidence,
     EndOfLifeRule,
     FailRules,
+    FreshnessPolicy,
     LicensePolicy,
     MisconfigRule,
     Policy,
@@ -38,6 +39,7 @@ from garrison.policy.model import (
     VulnerabilityRule,
 )
 from garrison.policy.yamllines import KeyPath, Located, located_yaml, render_path
+from garrison.vulndb.freshness import parse_duration
 
 POLICY_NAMES = ("garrison.yaml", ".garrison.yaml")
 MAX_BYTES = 1 << 20
@@ -165,8 +167,19 @@ def _build(located: Located, source: str) -> Policy:
         exception_warning_days=raw.get("exception_warning_days", 14),
         strict_suppressions=raw.get("strict_suppressions", False),
         allowed_inline=frozenset(raw.get("allowed_inline", [])),
+        freshness=_freshness(raw.get("freshness", {})),
         source=source,
     )
+
+
+def _freshness(raw: dict[str, Any]) -> FreshnessPolicy:
+    """Durations were checked by the schema's pattern."""
+    ages = {
+        key: parse_duration(raw[key], f"freshness.{key}")
+        for key in ("max_image_age", "max_base_age", "max_uptime")
+        if key in raw
+    }
+    return FreshnessPolicy(**ages, behind_golden=raw.get("behind_golden"))
 
 
 def _fail_rules(raw: dict[str, Any]) -> FailRules:

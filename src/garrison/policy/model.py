@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from garrison.model import Severity
 
@@ -107,6 +107,16 @@ class PolicyException:
 
 
 @dataclass(frozen=True, slots=True)
+class FreshnessPolicy:
+    """The team's freshness limits for the monitoring server; None: keep the server's."""
+
+    max_image_age: timedelta | None = None
+    max_base_age: timedelta | None = None
+    max_uptime: timedelta | None = None
+    behind_golden: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     fail_on: FailRules = FailRules()
     licenses: LicensePolicy | None = None  # None: licences are not checked
@@ -114,6 +124,7 @@ class Policy:
     exception_warning_days: int = DEFAULT_WARNING_DAYS
     strict_suppressions: bool = False
     allowed_inline: frozenset[str] = frozenset()
+    freshness: FreshnessPolicy = FreshnessPolicy()  # used by `garrison serve`, not by scans
     source: str = DEFAULT_SOURCE  # the policy file, as given
 
     @property

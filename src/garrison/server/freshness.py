@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from garrison.model import Severity
+from garrison.policy.model import FreshnessPolicy
 from garrison.server.config import FreshnessLimits
 from garrison.vulndb.freshness import describe
 
@@ -197,9 +198,21 @@ def _past(limit: timedelta | None) -> str:
     return f"more than {describe(limit or timedelta(0))} ago (the limit)"
 
 
-def limits_for(team_limits: FreshnessLimits | None, server: FreshnessLimits) -> FreshnessLimits:
-    """A team's own limits replace the server-wide ones when the team sets any."""
-    return team_limits if team_limits is not None else server
+def limits_for(
+    team_limits: FreshnessLimits | None,
+    server: FreshnessLimits,
+    policy: FreshnessPolicy | None = None,
+) -> FreshnessLimits:
+    """A team's own limits (server settings) replace the server-wide ones when the team sets
+    any; then each limit the team's policy file gives replaces that one limit."""
+    limits = team_limits if team_limits is not None else server
+    policy = policy if policy is not None else FreshnessPolicy()
+    given = {
+        name: value
+        for name in ("max_image_age", "max_base_age", "max_uptime", "behind_golden")
+        if (value := getattr(policy, name)) is not None
+    }
+    return limits.model_copy(update=given) if given else limits
 
 
 def golden_by_name(images: Iterable[GoldenState]) -> dict[str, GoldenState]:

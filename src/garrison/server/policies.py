@@ -33,38 +33,47 @@ AliasLookup = Callable[[Collection[str]], Mapping[str, tuple[str, ...]]]
 UNKNOWN_MARK = " [version unknown]"
 
 
+_CACHE: dict[Path, tuple[int, Policy | PolicyError]] = {}  # policy file -> (mtime, policy)
+_CACHE_LOCK = threading.Lock()
+
+
+def team_policy(settings: ServerSettings, team: str | None) -> Policy:
+    """The team's policy, re-read when its file changes; PolicyError when the file is
+    missing or invalid (logged once per change)."""
+    config = settings.teams.get(team) if team else None
+    if config is None or config.policy is None:
+        return Policy()
+    return _load(config.policy)
+
+
+def _load(path: Path) -> Policy:
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError as exc:
+        raise PolicyError(f"{path}: cannot read the team's policy: {exc.strerror}") from None
+    with _CACHE_LOCK:
+        cached = _CACHE.get(path)
+        if cached is None or cached[0] != stamp:
+            try:
+                loaded: Policy | PolicyError = load_policy(path)
+            except GarrisonError as exc:
+                loaded = PolicyError(str(exc))
+                log.error("team policy %s is invalid: %s", path, exc)
+            cached = _CACHE[path] = (stamp, loaded)
+    if isinstance(cached[1], PolicyError):
+        raise cached[1]
+    return cached[1]
+
+
 class TeamPolicies:
-    """Each team's Policy, re-read when its file changes (thread-safe)."""
+    """Each team's Policy under one server's settings."""
 
     def __init__(self, settings: ServerSettings) -> None:
         self._settings = settings
-        self._cache: dict[Path, tuple[int, Policy | PolicyError]] = {}
-        self._lock = threading.Lock()
 
     def policy_for(self, team: str | None) -> Policy:
         """The team's policy; PolicyError when its file is missing or invalid."""
-        config = self._settings.teams.get(team) if team else None
-        if config is None or config.policy is None:
-            return Policy()
-        return self._load(config.policy)
-
-    def _load(self, path: Path) -> Policy:
-        try:
-            stamp = path.stat().st_mtime_ns
-        except OSError as exc:
-            raise PolicyError(f"{path}: cannot read the team's policy: {exc.strerror}") from None
-        with self._lock:
-            cached = self._cache.get(path)
-            if cached is None or cached[0] != stamp:
-                try:
-                    loaded: Policy | PolicyError = load_policy(path)
-                except GarrisonError as exc:
-                    loaded = PolicyError(str(exc))
-                    log.error("team policy %s is invalid: %s", path, exc)
-                cached = self._cache[path] = (stamp, loaded)
-        if isinstance(cached[1], PolicyError):
-            raise cached[1]
-        return cached[1]
+        return team_policy(self._settings, team)
 
 
 def as_garrison_finding(row: Any, aliases: tuple[str, ...] = ()) -> GFinding:

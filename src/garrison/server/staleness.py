@@ -12,6 +12,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from garrison.errors import PolicyError
+from garrison.policy.model import FreshnessPolicy
 from garrison.server.config import FreshnessLimits, ServerSettings
 from garrison.server.db.models import Artifact, Deployment, GoldenImageRow, Team
 from garrison.server.findings import Observation
@@ -28,6 +30,7 @@ from garrison.server.freshness import (
     limits_for,
     stale_findings,
 )
+from garrison.server.policies import team_policy
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +45,14 @@ class FreshnessView:
 
 
 def team_limits(settings: ServerSettings, team: str | None) -> FreshnessLimits:
+    """The server's limits, the team's (settings) and its policy file's `freshness`. A broken
+    policy file changes no limit (the gate refuses to pass with it)."""
     config = settings.teams.get(team) if team else None
-    return limits_for(config.freshness if config else None, settings.freshness)
+    try:
+        policy = team_policy(settings, team).freshness
+    except PolicyError:
+        policy = FreshnessPolicy()
+    return limits_for(config.freshness if config else None, settings.freshness, policy)
 
 
 def freshness_views(
