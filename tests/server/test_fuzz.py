@@ -2,11 +2,12 @@
 
 Every operation of /api/v1/openapi.json gets generated requests with an admin token, through
 the ASGI transport, on SQLite: valid ones and invalid ones (wrong types, missing fields, bad
-parameters). Every answer must be one the document lists for the operation, with the documented
-media type and body schema — errors included (`{"detail": ...}`, `api.errors.ErrorOut`). Generation is
-derandomized (the same examples every run) and bounded per operation: deterministic and quick.
-The OSV source is an empty mirror on 127.0.0.1, so a sync works offline (a failed download is
-an honest 502, not a defect). A failure lists each operation with its first bad case.
+parameters). Every answer must be one the document lists for the operation, with the
+documented media type and body schema, errors included (`{"detail": ...}`, ErrorOut).
+Generation is derandomized (the same examples every run) and bounded per operation:
+deterministic and quick. The OSV source is an empty mirror on 127.0.0.1, so a sync works
+offline (a failed download is an honest 502, not a defect). A failure lists each operation
+with its first bad case.
 """
 
 from __future__ import annotations
