@@ -283,7 +283,7 @@ def main() -> None:
     parser.add_argument("--ingest-sample", type=int, default=300)
     parser.add_argument("--hot", type=int, default=1_000)
     parser.add_argument("--advisories", type=int, default=20_000)
-    parser.add_argument("--out", type=Path, default=Path("/tmp/i8/s2-bench.md"))
+    parser.add_argument("--out", type=Path, default=REPO / "bench/out/server-bench.md")
     args = parser.parse_args()
     kinds = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
     results: dict[str, dict[str, Any]] = {}
