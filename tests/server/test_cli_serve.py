@@ -112,6 +112,13 @@ def test_push_deployment_and_gate(
     capsys.readouterr()
     assert cli.main(argv) == 0
     assert capsys.readouterr().out == f"prod/eu-1/shop: created (runs {DIGEST_A})\n"
+    on_a_host = ["push", "deployment", "--server", server_url, "--environment", "prod",
+                 "--host", "db-7.internal", "--workload", "backup.service",
+                 "--artifact", DIGEST_A]  # fmt: skip
+    assert cli.main(on_a_host) == 0
+    assert capsys.readouterr().out == (
+        f"prod/db-7.internal/backup.service: created (runs {DIGEST_A})\n"
+    )
     assert cli.main(["gate", DIGEST_A, "--server", server_url]) == 0
     assert capsys.readouterr().out == f"{DIGEST_A}: PASS: ok\n"
     assert cli.main(["gate", "bad", "--server", server_url]) == 1

@@ -77,8 +77,12 @@ def _register_push(commands: Any) -> None:
     add_inventory_flags(sbom)
     sbom.set_defaults(handler=run_push_sbom)
     deployment = kinds.add_parser("deployment", help="report what a workload runs now")
-    for flag in ("--environment", "--cluster", "--workload"):
-        deployment.add_argument(flag, required=True)
+    deployment.add_argument("--environment", required=True, help="e.g. prod, staging")
+    deployment.add_argument(
+        "--cluster", "--host", dest="cluster", required=True,
+        help="the cluster, or the host of a workload that runs outside one",
+    )  # fmt: skip
+    deployment.add_argument("--workload", required=True, help="e.g. a Deployment or unit name")
     deployment.add_argument("--artifact", required=True, metavar="KEY", help="the artifact key")
     deployment.add_argument("--deployed-at", help="ISO 8601 with a zone (default: now)")
     deployment.add_argument("--restarted-at", help="ISO 8601 with a zone: the last restart")
