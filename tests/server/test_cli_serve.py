@@ -1,35 +1,30 @@
-"""The server's commands: push sbom / deployment and gate against a real uvicorn on 127.0.0.1,
-token create and audit verify on the database (SQLite and PostgreSQL)."""
+"""The server's commands: push sbom / deployment / advisories and gate against a real uvicorn
+on 127.0.0.1, token create and audit verify on the database (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 import yaml
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import select, text
 
 import garrison.cli as cli
-from garrison.cli import serve
 from garrison.server.api import ROUTERS
 from garrison.server.app import create_app
 from garrison.server.auth import hash_token
 from garrison.server.config import ServerSettings
 from garrison.server.db.models import Artifact, Component, Token
 from garrison.server.db.session import Database
+from tests.conftest import REPO
 from tests.server.conftest import serve_in_thread
 from tests.server.helpers import DIGEST_A, PURLS_V1, cyclonedx
-
-
-@pytest.fixture(autouse=True)
-def _serve_commands(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Until the lead lists cli/serve.py in garrison.cli.COMMANDS, add it for these tests."""
-    if serve not in cli.COMMANDS:
-        monkeypatch.setattr(cli, "COMMANDS", (*cli.COMMANDS, serve))
 
 
 @pytest.fixture
@@ -160,7 +155,7 @@ def test_unreachable_server_is_a_one_line_error(
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     monkeypatch.setenv("GARRISON_TOKEN", "gar_" + "x" * 43)
-    monkeypatch.setattr("garrison.cli.serve.time.sleep", lambda _seconds: None)
+    monkeypatch.setattr("garrison.cli.push.time.sleep", lambda _seconds: None)
     url = f"http://127.0.0.1:{port}"
     assert cli.main(["gate", "x", "--server", url]) == 2
     assert capsys.readouterr().err == (
@@ -210,3 +205,55 @@ def test_audit_verify_exit_codes(
     assert capsys.readouterr().out == (
         "audit log BROKEN at entry #2: its content does not match its hash\n"
     )
+
+
+@pytest.fixture
+def full_server_url(settings: ServerSettings, database: Database) -> Iterator[str]:
+    with serve_in_thread(create_app(settings, database=database)) as url:
+        yield url
+
+
+def test_push_advisories_uploads_a_folder_and_the_demo_app_is_found(
+    full_server_url: str,
+    make_token: Callable[..., str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("GARRISON_TOKEN", make_token("admin", None))
+    demo = REPO / "examples" / "demo-app" / "sbom.cdx.json"
+    push = ["push", "sbom", str(demo), "--server", full_server_url, "--key", "demo-1"]
+    assert cli.main([*push, "--team", "alpha"]) == 0
+    capsys.readouterr()
+    advisories = ["push", "advisories", str(REPO / "examples" / "advisories"),
+                  "--server", full_server_url]  # fmt: skip
+    assert cli.main(advisories) == 0
+    assert capsys.readouterr().out == (
+        "8 files: 8 advisories changed, 5 findings created, 5 issues opened\n"
+    )
+    assert cli.main(advisories) == 0
+    assert capsys.readouterr().out == (
+        "8 files: 0 advisories changed, 0 findings created, 0 issues opened\n"
+    )
+    headers = {"Authorization": f"Bearer {os.environ['GARRISON_TOKEN']}"}
+    listed = httpx.get(f"{full_server_url}/api/v1/findings", headers=headers).json()["items"]
+    assert sorted((f["rule_id"], f["package"], f["severity"]) for f in listed) == [
+        ("GO-2022-1059", "Go:golang.org/x/text", "HIGH"),
+        ("PYSEC-2021-142", "PyPI:pyyaml", "CRITICAL"),  # merged with GHSA-8q59-q68h-6hv4
+        ("PYSEC-2023-192", "PyPI:urllib3", "HIGH"),
+        ("PYSEC-2023-74", "PyPI:requests", "MEDIUM"),  # merged with GHSA-j8r2-6x86-q33q
+        ("RUSTSEC-2022-0013", "crates.io:regex", "HIGH"),
+    ]  # the same five findings as `garrison scan` of the SBOM (make demo)
+    assert cli.main(["gate", "demo-1", "--server", full_server_url]) == 1
+
+
+def test_push_advisories_refuses_a_path_that_is_not_there(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["push", "advisories", str(tmp_path / "none"), "--server", "http://127.0.0.1:9"]
+    assert cli.main(argv) == 2
+    assert (
+        capsys.readouterr().err == f"garrison: error: {tmp_path / 'none'}: no such file or folder\n"
+    )
+    (tmp_path / "notes.txt").write_text("x")
+    assert cli.main([*argv[:2], str(tmp_path), *argv[3:]]) == 2
+    assert capsys.readouterr().err.startswith("garrison: error: no OSV files (.json, .yaml, .yml)")

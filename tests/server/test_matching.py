@@ -9,6 +9,8 @@ from garrison.server.matching import (
     MatchState,
     advisories_for_keys,
     component_keys,
+    flaws_of,
+    folded_ids,
     match_index,
     wanted_packages,
 )
@@ -111,3 +113,33 @@ def test_wanted_packages_and_component_keys() -> None:
 
 def test_match_state_values_are_the_contract() -> None:
     assert [state.value for state in MatchState] == ["affected", "unknown"]
+
+
+def test_advisories_of_one_flaw_merge_per_component_as_scans_merge_them() -> None:
+    ghsa = entry("GHSA-8q59-q68h-6hv4", name="PyYAML", aliases=["CVE-2020-14343"],
+                 events=[{"introduced": "0"}, {"fixed": "5.4"}],
+                 database_specific={"severity": "CRITICAL"})  # fmt: skip
+    pysec = dict(PYYAML, aliases=["CVE-2020-14343"])
+    other = entry("PYSEC-2099-9", name="PyYAML", events=[{"introduced": "0"}, {"fixed": "9"}])
+    advisories = [_adv(ghsa), _adv(pysec), _adv(other)]
+    flaws = flaws_of(match_index(advisories, [_row(1, "5.3.1"), _row(2, "5.4")]))
+    assert [
+        (f.component.id, f.finding.id, f.finding.aliases, f.finding.severity.name,
+         f.finding.fixed_versions, f.advisory_ids)
+        for f in flaws
+    ] == [
+        (1, "PYSEC-2021-142", ("GHSA-8q59-q68h-6hv4", "CVE-2020-14343"), "CRITICAL", ("5.4",),
+         ("PYSEC-2021-142", "GHSA-8q59-q68h-6hv4")),
+        (1, "PYSEC-2099-9", (), "UNKNOWN", ("9",), ("PYSEC-2099-9",)),
+        (2, "PYSEC-2099-9", (), "UNKNOWN", ("9",), ("PYSEC-2099-9",)),
+    ]  # fmt: skip
+    assert folded_ids(flaws) == {"GHSA-8q59-q68h-6hv4": "PYSEC-2021-142"}
+
+
+def test_a_merged_flaw_is_unknown_only_when_every_advisory_is() -> None:
+    known = entry("GHSA-aaaa-bbbb-cccc", name="PyYAML", aliases=["PYSEC-2021-142"],
+                  events=[{"introduced": "0"}, {"fixed": "?bad"}])  # fmt: skip
+    [flaw] = flaws_of(match_index([_adv(known), _adv(PYYAML)], [_row(1, "5.3.1")]))
+    assert (flaw.finding.id, flaw.finding.version_unknown) == ("PYSEC-2021-142", False)
+    [alone] = flaws_of(match_index([_adv(known)], [_row(1, "5.3.1")]))
+    assert alone.finding.version_unknown is True

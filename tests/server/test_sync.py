@@ -363,3 +363,53 @@ def test_the_scheduled_job_logs_a_failed_download_and_still_reconciles(
     assert [r.getMessage()[:26] for r in caplog.records] == ["advisory sync failed: http"]
     with database.session_scope(write=False) as session:
         assert findings_table(session) == [("sha256:old", None, "GAR-FRESH-001", "new", None)]
+
+
+def test_advisories_of_one_flaw_make_one_finding_rebuilt_as_they_change(
+    server: Any, database: Database, inventory: None
+) -> None:
+    """GHSA first (its own finding), then the PYSEC entry naming it: one finding under the
+    PYSEC id with the GHSA's severity, the GHSA one resolved as merged; withdrawing the PYSEC
+    entry brings the GHSA finding back. One issue throughout (per package)."""
+    critical = {"database_specific": {"severity": "CRITICAL"}}
+    ghsa = osv("GHSA-aaaa-bbbb-cccc", "PyYAML", "5.4", aliases=["CVE-2020-1"], **critical)
+    sync.upload_advisories(server, [ghsa], actor="ci")
+    pysec = osv("PYSEC-2021-1", "PyYAML", "5.4", aliases=["CVE-2020-1", "GHSA-aaaa-bbbb-cccc"])
+    report = sync.upload_advisories(server, [pysec], actor="ci")
+    assert (report.changed_advisories, report.findings_created) == (1, 1)
+    with database.session_scope(write=False) as session:
+        assert findings_table(session) == [
+            ("sha256:a1", "PyYAML", "GHSA-aaaa-bbbb-cccc", "resolved",
+             "GHSA-aaaa-bbbb-cccc is the same flaw as PYSEC-2021-1, reported under that id"),
+            ("sha256:a1", "PyYAML", "PYSEC-2021-1", "new", None),
+        ]  # fmt: skip
+        merged = session.scalars(select(Finding).where(Finding.rule_id == "PYSEC-2021-1")).one()
+        assert (merged.severity, merged.fixed_versions) == ("CRITICAL", ["5.4"])
+        assert [row[1] for row in issues_table(session)] == ["open"]
+    withdrawn = osv("PYSEC-2021-1", "PyYAML", "5.4", aliases=["CVE-2020-1"],
+                    modified="2024-02-01T00:00:00Z", withdrawn="2024-02-01T00:00:00Z")  # fmt: skip
+    sync.upload_advisories(server, [withdrawn], actor="ci")
+    with database.session_scope(write=False) as session:
+        assert [row[2:4] for row in findings_table(session)] == [
+            ("GHSA-aaaa-bbbb-cccc", "new"), ("PYSEC-2021-1", "resolved"),
+        ]  # fmt: skip
+        assert [row[1] for row in issues_table(session)] == ["open"]
+
+
+def test_an_exception_naming_any_id_of_a_merged_flaw_suppresses_it(
+    settings: ServerSettings, database: Database, inventory: None, tmp_path: Path
+) -> None:
+    policy = tmp_path / "alpha.yaml"
+    policy.write_text(
+        "version: 1\nexceptions:\n  - id: CVE-2020-1\n    reason: not loaded from users\n"
+        "    owner: alpha@example.com\n    expires: 2099-01-01\n"
+    )
+    teams = {"alpha": TeamSettings(policy=policy), "beta": TeamSettings()}
+    server = context(settings.model_copy(update={"teams": teams}), database)
+    files = [
+        osv("GHSA-aaaa-bbbb-cccc", "PyYAML", "5.4", aliases=["CVE-2020-1"]),
+        osv("PYSEC-2021-1", "PyYAML", "5.4", aliases=["GHSA-aaaa-bbbb-cccc"]),
+    ]
+    sync.upload_advisories(server, files, actor="ci")
+    with database.session_scope(write=False) as session:
+        assert [row[2:4] for row in findings_table(session)] == [("PYSEC-2021-1", "suppressed")]

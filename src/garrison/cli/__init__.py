@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from garrison import __version__
-from garrison.cli import checks, db, history, policy, registry, sbom, scan, serve
+from garrison.cli import checks, db, history, policy, push, registry, sbom, scan, serve
 from garrison.errors import GarrisonError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-COMMANDS = (scan, history, sbom, registry, db, checks, policy, serve)
+COMMANDS = (scan, history, sbom, registry, db, checks, policy, serve, push)
 
 
 class _Parser(argparse.ArgumentParser):

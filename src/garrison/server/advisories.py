@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from garrison.vulndb.advisory import Advisory
 from garrison.vulndb.importer import ImportReport, add_items, now_utc
@@ -66,11 +67,9 @@ class AdvisoryFile(VulnDB):
     def packages_of(self, ids: Collection[str]) -> dict[str, set[str]]:
         """Base ecosystem -> package keys the (non-withdrawn) advisories affect."""
         found: dict[str, set[str]] = defaultdict(set)
-        for chunk in _chunks(sorted(ids)):
-            marks = ",".join("?" * len(chunk))
-            query = f"SELECT DISTINCT ecosystem, key FROM affected WHERE id IN ({marks})"
-            for ecosystem, key in self._conn.execute(query, chunk):
-                found[ecosystem].add(key)
+        query = "SELECT DISTINCT ecosystem, key FROM affected WHERE id IN ({marks})"
+        for ecosystem, key in self._select_in(query, ids):
+            found[ecosystem].add(key)
         return dict(found)
 
     def advisories_by_id(self, ids: Collection[str]) -> list[Advisory]:
@@ -84,14 +83,59 @@ class AdvisoryFile(VulnDB):
         return found
 
     def aliases_of(self, ids: Collection[str]) -> dict[str, tuple[str, ...]]:
-        """Advisory id -> its aliases (for policy exceptions naming a CVE)."""
+        """Advisory id -> every other identifier of the same flaw (for policy exceptions
+        naming a CVE or another database's id): its aliases, and the advisories that share
+        one of them or name it, with their aliases."""
+        own = self._own_aliases(ids)
+        naming = self._naming({i for ident in ids for i in (ident, *own.get(ident, ()))})
+        linked = {n for names in naming.values() for n in names} - set(ids)
+        theirs = self._own_aliases(linked)
         found: dict[str, tuple[str, ...]] = {}
-        for chunk in _chunks(sorted(ids)):
-            marks = ",".join("?" * len(chunk))
-            query = f"SELECT id, aliases FROM advisories WHERE id IN ({marks})"
-            for ident, aliases in self._conn.execute(query, chunk):
-                found[ident] = tuple(json.loads(aliases))
+        for ident in ids:
+            names = set(own.get(ident, ()))
+            for name in (ident, *own.get(ident, ())):
+                for other in naming.get(name, ()):
+                    names.update((other, *theirs.get(other, own.get(other, ()))))
+            names.discard(ident)
+            found[ident] = tuple(sorted(names))
         return found
+
+    def linked_ids(self, ids: Collection[str]) -> set[str]:
+        """The advisories linked to `ids` through ids and aliases, transitively, `ids`
+        included: every advisory whose finding may merge with theirs."""
+        found, frontier = set(ids), set(ids)
+        while frontier:
+            own = self._own_aliases(frontier)
+            names = frontier | {alias for aliases in own.values() for alias in aliases}
+            naming = self._naming(names)
+            reached = {other for others in naming.values() for other in others}
+            reached |= self._known(names)
+            frontier = reached - found
+            found |= frontier
+        return found
+
+    def _own_aliases(self, ids: Collection[str]) -> dict[str, tuple[str, ...]]:
+        query = "SELECT id, aliases FROM advisories WHERE id IN ({marks})"
+        return {ident: tuple(json.loads(aliases)) for ident, aliases in self._select_in(query, ids)}
+
+    def _naming(self, names: Collection[str]) -> dict[str, set[str]]:
+        """Identifier -> the advisories that list it as an alias."""
+        found: dict[str, set[str]] = defaultdict(set)
+        for alias, ident in self._select_in(
+            "SELECT alias, id FROM aliases WHERE alias IN ({marks})", names
+        ):
+            found[alias].add(ident)
+        return found
+
+    def _known(self, names: Collection[str]) -> set[str]:
+        """The names that are advisory ids in this database."""
+        query = "SELECT id FROM advisories WHERE id IN ({marks})"
+        return {ident for (ident,) in self._select_in(query, names)}
+
+    def _select_in(self, query: str, values: Collection[str]) -> Iterator[Any]:
+        """The rows of `query` for `values`, its `{marks}` filled in chunks of bound values."""
+        for chunk in _chunks(sorted(values)):
+            yield from self._conn.execute(query.format(marks=",".join("?" * len(chunk))), chunk)
 
 
 def _chunks(items: list[str]) -> Iterator[list[str]]:

@@ -10,7 +10,7 @@ findings are only recorded or resolved against an advisory database that exists.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +39,15 @@ from garrison.server.index import (
     live_among,
 )
 from garrison.server.issues import IssueReport, refresh_issues
-from garrison.server.matching import Match, advisories_for_keys, component_keys, match_index
+from garrison.server.matching import (
+    Flaw,
+    Match,
+    advisories_for_keys,
+    component_keys,
+    flaws_of,
+    folded_ids,
+    match_index,
+)
 from garrison.server.policies import UNKNOWN_MARK, TeamPolicies, apply_exceptions
 from garrison.server.staleness import freshness_observations
 
@@ -70,13 +78,33 @@ def open_advisories(context: ServerContext) -> Iterator[AdvisoryFile | None]:
         advisories.close()
 
 
-def observation_of(match: Match) -> Observation:
-    advisory = match.advisory
-    unknown = UNKNOWN_MARK if match.state.value == "unknown" else ""
+def observations_of(matches: Iterable[Match]) -> tuple[list[Observation], dict[str, str]]:
+    """One observation per component and flaw (aliases merged), and which advisory ids were
+    merged into which finding id."""
+    flaws = flaws_of(matches)
+    return [observation_of(flaw) for flaw in flaws], folded_ids(flaws)
+
+
+def observation_of(flaw: Flaw) -> Observation:
+    finding = flaw.finding
+    unknown = UNKNOWN_MARK if finding.version_unknown else ""
     return Observation(
-        match.component.artifact_id, match.component.id, "vulnerability", advisory.id,
-        advisory.rating.severity.name, advisory.summary + unknown, match.fixed_versions,
+        flaw.component.artifact_id, flaw.component.id, "vulnerability", finding.id,
+        finding.severity.name, finding.summary + unknown, finding.fixed_versions,
     )  # fmt: skip
+
+
+def unless_folded(
+    folded: Mapping[str, str], otherwise: Callable[[str], str]
+) -> Callable[[str], str]:
+    """The reason a finding is gone: merged into another id's finding, or `otherwise`."""
+
+    def reason(rule_id: str) -> str:
+        if rule_id in folded:
+            return f"{rule_id} is the same flaw as {folded[rule_id]}, reported under that id"
+        return otherwise(rule_id)
+
+    return reason
 
 
 class Evaluation:
@@ -138,12 +166,11 @@ def evaluate_artifacts(ev: Evaluation, session: Session, artifact_ids: Collectio
         for batch in chunks(ids, 200):
             components = components_of_artifacts(session, batch)
             advisories = advisories_for_keys(ev.advisories, component_keys(components))
-            observations = [observation_of(m) for m in match_index(advisories, components)]
+            observations, folded = observations_of(match_index(advisories, components))
             scope = and_(Finding.kind == "vulnerability", Finding.artifact_id.in_(batch))
+            gone = unless_folded(folded, _not_affected)
             done.merge(
-                record(
-                    session, observations, scope, live=live, gone_reason=_not_affected, now=ev.now
-                )
+                record(session, observations, scope, live=live, gone_reason=gone, now=ev.now)
             )
     done.merge(refresh_freshness(ev, session, ids, live))
     return done

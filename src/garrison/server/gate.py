@@ -12,7 +12,7 @@ Licences are not judged here (the server does not keep component licences).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +32,7 @@ from garrison.server.matching import (
     IndexedComponent,
     advisories_for_keys,
     component_keys,
+    flaws_of,
     match_index,
 )
 from garrison.server.policies import TeamPolicies
@@ -119,18 +120,13 @@ def _vulnerabilities(
     described = {r[0]: r for r in rows}
     found = advisories_for_keys(advisories, component_keys(indexed))
     findings = []
-    for match in match_index(found, indexed):
-        row, advisory = described[match.component.id], match.advisory
+    for flaw in flaws_of(match_index(found, indexed)):  # aliases merged, as scans do
+        row = described[flaw.component.id]
         ecosystem = f"{row.ecosystem}:{row.release}" if row.release else row.ecosystem
-        findings.append(GFinding(
-            kind="vulnerability", id=advisory.id, summary=advisory.summary,
-            severity=advisory.rating.severity,
-            component=GComponent(
-                ecosystem, row.name, row.version, row.purl, bom_ref=judged[row.artifact_id]
-            ),
-            aliases=advisory.aliases, cvss_score=advisory.rating.score,
-            fixed_versions=match.fixed_versions, version_unknown=match.state.value == "unknown",
-        ))  # fmt: skip
+        component = GComponent(
+            ecosystem, row.name, row.version, row.purl, bom_ref=judged[row.artifact_id]
+        )
+        findings.append(replace(flaw.finding, component=component))
     return findings
 
 

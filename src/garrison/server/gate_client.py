@@ -1,5 +1,5 @@
 """The gate's answer as `garrison gate KEY --server URL` prints it (the request itself is
-cli/serve.py's, with the other client commands): exit 0 when the artifact may ship, 1 when it
+cli/push.py's, with the other client commands): exit 0 when the artifact may ship, 1 when it
 is blocked, a GarrisonError (exit 2) for an answer without a verdict — it never exits 0
 without a `passed: true` from the server.
 """

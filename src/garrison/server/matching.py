@@ -8,8 +8,11 @@ with the fixed versions that leave the range. Range logic is garrison's own
 answer is cached per (advisory, package, release, version), so a thousand artifacts with the
 same package version cost one evaluation.
 
-Findings stay one per advisory id (no merging of aliases as `garrison scan` does): a sync that
-sees one changed advisory must be able to update exactly its findings.
+Matches of one component that are the same flaw (advisories linked by their ids and aliases,
+e.g. PYSEC-2021-142 and GHSA-8q59-q68h-6hv4) become one `Flaw`, merged exactly as
+`garrison scan` merges them (`vulndb.match.merge_hits`): one finding under the first id, the
+others as aliases, the worst severity. A sync therefore re-matches every advisory linked to a
+changed one (`AdvisoryFile.linked_ids`), so a merged finding is always rebuilt whole.
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from garrison import ecosystems
+from garrison.model import Finding
 from garrison.vulndb.advisory import Advisory, AffectedPackage
-from garrison.vulndb.match import AdvisorySource
+from garrison.vulndb.match import AdvisorySource, Hit, merge_hits, same_flaw_groups
 from garrison.vulndb.ranges import CompiledAffected, Outcome, Verdict
 
 PackageKey = tuple[str, str]  # (base ecosystem, normalised name)
@@ -51,6 +55,38 @@ class Match:
     advisory: Advisory
     state: MatchState
     fixed_versions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Flaw:
+    """One component's matches of one flaw: garrison's merged finding (no component set) and
+    the ids of every advisory merged into it, its own first."""
+
+    component: IndexedComponent
+    finding: Finding
+    advisory_ids: tuple[str, ...]
+
+
+def flaws_of(matches: Iterable[Match]) -> list[Flaw]:
+    """The matches merged per component and flaw, in the order of their first match."""
+    by_component: dict[int, list[Match]] = defaultdict(list)
+    components: dict[int, IndexedComponent] = {}
+    for match in matches:
+        by_component[match.component.id].append(match)
+        components[match.component.id] = match.component
+    flaws = []
+    for ident, found in by_component.items():
+        hits = [Hit(m.advisory, m.state is MatchState.UNKNOWN, m.fixed_versions) for m in found]
+        for group in same_flaw_groups(hits):
+            finding = merge_hits(group)
+            others = sorted({hit.advisory.id for hit in group} - {finding.id})
+            flaws.append(Flaw(components[ident], finding, (finding.id, *others)))
+    return flaws
+
+
+def folded_ids(flaws: Iterable[Flaw]) -> dict[str, str]:
+    """Advisory id -> the id of the finding it was merged into (for ids not reported alone)."""
+    return {other: f.finding.id for f in flaws for other in f.advisory_ids[1:]}
 
 
 def wanted_packages(advisories: Iterable[Advisory]) -> dict[str, set[str]]:

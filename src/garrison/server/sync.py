@@ -28,10 +28,11 @@ from garrison.server.advisories import AdvisoryFile, import_documents, update_fr
 from garrison.server.db.models import AdvisoryState, Component, Finding, Meta
 from garrison.server.evaluate import (
     Evaluation,
-    observation_of,
+    observations_of,
     open_advisories,
     refresh_freshness,
     refresh_liveness,
+    unless_folded,
 )
 from garrison.server.findings import Recorded, lock_evaluation, promote_new, record
 from garrison.server.index import all_live, chunks, components_of_packages, live_among
@@ -133,13 +134,14 @@ def rematch_changed(
 def _rematch_batch(
     session: Session, ev: Evaluation, advisories: AdvisoryFile, ids: list[str]
 ) -> Recorded:
-    found = advisories.advisories_by_id(ids)
+    linked = sorted(advisories.linked_ids(ids) | set(ids))  # merged findings rebuilt whole
+    found = advisories.advisories_by_id(linked)
     packages: dict[str, set[str]] = {}
     for advisory in found:
         for package in advisory.affected:
             packages.setdefault(package.ecosystem, set()).add(package.key)
     components = components_of_packages(session, packages)
-    observations = [observation_of(m) for m in match_index(found, components)]
+    observations, folded = observations_of(match_index(found, components))
     live = live_among(session, {c.artifact_id for c in components})
     listed = {a.id for a in found}
 
@@ -148,8 +150,9 @@ def _rematch_batch(
             return f"{rule_id} was updated and no longer affects this version"
         return f"{rule_id} was withdrawn or removed from the advisory database"
 
-    scope = and_(Finding.kind == "vulnerability", Finding.rule_id.in_(ids))
-    return record(session, observations, scope, live=live, gone_reason=gone, now=ev.now)
+    scope = and_(Finding.kind == "vulnerability", Finding.rule_id.in_(linked))
+    reason = unless_folded(folded, gone)
+    return record(session, observations, scope, live=live, gone_reason=reason, now=ev.now)
 
 
 def _mark_seen(session: Session, ids: list[str], current: dict[str, str], now: datetime) -> None:
@@ -197,13 +200,14 @@ def _rematch_packages(
     found = advisories_for_keys(advisories, {ecosystem: keys})
     named = sorted({p.key for a in found for p in a.affected})
     components = components_of_packages(session, {ecosystem: named})
-    observations = [observation_of(m) for m in match_index(found, components)]
+    observations, folded = observations_of(match_index(found, components))
     live = live_among(session, {c.artifact_id for c in components})
     in_packages = select(Component.id).where(
         Component.ecosystem == ecosystem, Component.name_key.in_(keys)
     )
     scope = and_(Finding.kind == "vulnerability", Finding.component_id.in_(in_packages))
-    return record(session, observations, scope, live=live, gone_reason=_gone_full, now=ev.now)
+    gone = unless_folded(folded, _gone_full)
+    return record(session, observations, scope, live=live, gone_reason=gone, now=ev.now)
 
 
 def _gone_full(rule_id: str) -> str:

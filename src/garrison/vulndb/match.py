@@ -36,7 +36,9 @@ class MatchResult:
 
 
 @dataclass(frozen=True, slots=True)
-class _Hit:
+class Hit:
+    """One advisory affecting one version (`unknown`: it could not be compared)."""
+
     advisory: Advisory
     unknown: bool
     fixed: tuple[str, ...]
@@ -127,13 +129,13 @@ class _Matcher:
         cached = self._answers.get(cache_key)
         if cached is None:
             hits = list(self._evaluate(advisories, release, version))
-            cached = tuple(_merge(group) for group in _same_flaw_groups(hits))
+            cached = tuple(merge_hits(group) for group in same_flaw_groups(hits))
             self._answers[cache_key] = cached
         return cached
 
     def _evaluate(
         self, advisories: Sequence[Advisory], release: str | None, version: str | None
-    ) -> Iterable[_Hit]:
+    ) -> Iterable[Hit]:
         for advisory in advisories:
             for index, package in enumerate(advisory.affected):
                 if not ecosystems.same_release(release, package.release):
@@ -143,12 +145,13 @@ class _Matcher:
                     compiled = self._compiled[(advisory.id, index)] = CompiledAffected(package)
                 outcome = compiled.evaluate(version)
                 if outcome.verdict is not Verdict.NOT_AFFECTED:
-                    yield _Hit(advisory, outcome.verdict is Verdict.UNKNOWN, outcome.fixed)
+                    yield Hit(advisory, outcome.verdict is Verdict.UNKNOWN, outcome.fixed)
                     break
 
 
-def _same_flaw_groups(hits: Sequence[_Hit]) -> list[list[_Hit]]:
-    """Group hits whose ids/aliases overlap (union-find over shared identifiers)."""
+def same_flaw_groups(hits: Sequence[Hit]) -> list[list[Hit]]:
+    """Group hits whose ids/aliases overlap (union-find over shared identifiers), in the
+    order of their first hit."""
     parent = list(range(len(hits)))
 
     def root(i: int) -> int:
@@ -164,18 +167,22 @@ def _same_flaw_groups(hits: Sequence[_Hit]) -> list[list[_Hit]]:
                 parent[root(index)] = root(owner[ident])
             else:
                 owner[ident] = index
-    groups: dict[int, list[_Hit]] = defaultdict(list)
+    groups: dict[int, list[Hit]] = defaultdict(list)
     for index, hit in enumerate(hits):
         groups[root(index)].append(hit)
     return list(groups.values())
 
 
-def _id_order(ident: str) -> tuple[int, str]:
+def id_order(ident: str) -> tuple[int, str]:
+    """The ecosystem's own ids (PYSEC, RUSTSEC, GO, ...) first, then GHSA, then CVE."""
     return (_ID_RANK.get(ident.split("-", 1)[0], 0), ident)
 
 
-def _merge(group: list[_Hit]) -> Finding:
-    group = sorted(group, key=lambda hit: _id_order(hit.advisory.id))
+def merge_hits(group: Sequence[Hit]) -> Finding:
+    """One Finding (without a component) for hits that are the same flaw: the first id by
+    `id_order`, every other id as an alias, the worst rating, every fixed version; its
+    version is unknown only when every hit's is."""
+    group = sorted(group, key=lambda hit: id_order(hit.advisory.id))
     primary = group[0].advisory
     idents = {ident for hit in group for ident in (hit.advisory.id, *hit.advisory.aliases)}
     worst = max(
@@ -187,7 +194,7 @@ def _merge(group: list[_Hit]) -> Finding:
         id=primary.id,
         summary=summary,
         severity=worst.advisory.rating.severity,
-        aliases=tuple(sorted(idents - {primary.id}, key=_id_order)),
+        aliases=tuple(sorted(idents - {primary.id}, key=id_order)),
         cvss_score=worst.advisory.rating.score,
         cvss_vector=worst.advisory.rating.vector,
         fixed_versions=tuple(dict.fromkeys(v for hit in group for v in hit.fixed)),
