@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_DB := .cache/demo-vulndb.sqlite3
 
-.PHONY: demo test lint install install-dev bench clean
+.PHONY: demo serve-demo test lint install install-dev bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ demo: install
 	$(BIN)/garrison scan examples/demo-app/sbom.cdx.json --db $(DEMO_DB); \
 	  code=$$?; echo "garrison scan exited $$code (1 = findings block the build, as expected here)"; \
 	  test $$code -eq 1
+
+# The monitoring server on the same example, offline (examples/server/demo.sh): it keeps
+# running for the web UI until Ctrl-C.
+serve-demo: install
+	PATH="$(CURDIR)/$(BIN):$$PATH" examples/server/demo.sh --keep
 
 lint: install-dev
 	$(BIN)/ruff check --no-cache src tests bench
