@@ -121,5 +121,7 @@ def test_the_default_app_has_every_router_job_and_upload_hook(
     assert {"/api/v1/artifacts", "/api/v1/gate", "/api/v1/advisories/sync", "/metrics"} <= paths
     with TestClient(app) as client:  # the web UI is left out of the OpenAPI document
         assert client.get("/ui/login").status_code == 200
-    assert [job.name for job in jobs.JOBS] == ["advisory-sync", "registry-watch", "issue-delivery"]
+    assert [job.name for job in jobs.JOBS] == [
+        "advisory-sync", "registry-watch", "golden-image-watch", "issue-delivery",
+    ]  # fmt: skip
     assert app.state.server.after_upload == (evaluate.after_upload,)

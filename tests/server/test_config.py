@@ -9,6 +9,7 @@ import pytest
 
 from garrison.errors import ConfigError
 from garrison.server.config import DEFAULT_MAX_UPLOAD, load_server_settings
+from tests.conftest import REPO
 
 FULL = """\
 database_url: postgresql://garrison@db.internal/garrison
@@ -91,3 +92,17 @@ def test_errors_name_the_file_and_key(tmp_path: Path, text: str, message: str) -
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read: No such file or directory"):
         load_server_settings(tmp_path / "absent.yaml", env={})
+
+
+def test_the_readme_settings_example_loads(tmp_path: Path) -> None:
+    """The settings shown in the README parse as they are written."""
+    lines = (REPO / "README.md").read_text().splitlines()
+    start = lines.index("      database_url: postgresql://garrison@db.internal/garrison")
+    end = next(i for i in range(start, len(lines)) if lines[i].startswith("      freshness:"))
+    example = tmp_path / "server.yaml"
+    example.write_text("\n".join(line.removeprefix("      ") for line in lines[start : end + 1]))
+    settings = load_server_settings(example, env={})
+    assert [g.reference for g in settings.golden_images] == [
+        None, "registry.internal/base/python:3.12",
+    ]  # fmt: skip
+    assert settings.teams["payments"].policy == Path("/etc/garrison/payments.yaml")

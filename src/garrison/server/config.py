@@ -76,10 +76,17 @@ class TeamSettings(_Frozen):
 
 
 class GoldenImageSettings(_Frozen):
+    """An approved base image by the name artifacts give their base (`name`). Its current
+    digest is given here (or by `POST /api/v1/golden-images`), or followed: with `reference`
+    (an image reference such as registry.internal/base/debian:12) the golden-image job reads
+    the tag's digest and build time from the registry on every poll."""
+
     name: str = Field(min_length=1)
     digest: str | None = None
     created: str | None = None
     diff_ids: tuple[str, ...] = ()
+    reference: str | None = None
+    insecure: bool = False  # plain HTTP / unverified TLS for `reference`'s registry
 
 
 class RegistrySettings(_Frozen):

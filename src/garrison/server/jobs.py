@@ -1,7 +1,7 @@
 """The server's scheduled work, listed explicitly: the advisory sync (then re-matching what
-changed), polling the watched registries for new images, and the delivery of issue events to
-the teams' sinks. The app's lifespan runs each on its interval when `background` is set; tests
-call `run_once` functions directly."""
+changed), polling the watched registries for new images, following golden images' tags, and
+the delivery of issue events to the teams' sinks. The app's lifespan runs each on its
+interval when `background` is set; tests call `run_once` functions directly."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import os
 from garrison.server import delivery, sync
 from garrison.server.api.deps import ServerContext
 from garrison.server.app import Job
+from garrison.server.golden import follow_golden_images
 from garrison.server.registries import poll_registries
 from garrison.server.sinks import build_team_sinks
 from garrison.server.sinks.http import new_client
@@ -40,5 +41,8 @@ def deliver_issues(context: ServerContext) -> delivery.RunReport:
 JOBS: tuple[Job, ...] = (
     Job("advisory-sync", lambda settings: settings.sync_interval, sync.run_once),
     Job("registry-watch", lambda settings: settings.registry_poll_interval, poll_registries),
+    Job(
+        "golden-image-watch", lambda settings: settings.registry_poll_interval, follow_golden_images
+    ),
     Job("issue-delivery", lambda settings: settings.delivery_interval, deliver_issues),
 )
