@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from garrison.server.api.deps import ServerContext
-from garrison.server.app import prepare_database
+from garrison.server.app import create_app, prepare_database
 from garrison.server.config import RegistrySettings, ServerSettings
 from garrison.server.db.artifacts import decompress_sbom
 from garrison.server.db.models import Artifact, AuditEntry, Component, Finding, Registry, Team
 from garrison.server.db.session import Database
 from garrison.server.registries import poll_registries
 from garrison.server.sync import upload_advisories
+from tests.server.conftest import auth
 from tests.support.oci_builder import ImageSpec, LayerSpec, file
 from tests.support.registry import RealRegistry, make_index, push, pushable, run_registry
 from tests.vulndb.helpers import entry
@@ -211,3 +213,36 @@ def test_an_image_that_cannot_be_ingested_is_a_warning(
         assert (report.polled, report.added, report.skipped) == (1, (), 0)
         assert report.warnings == (f"{registry.host}/{repo}:1.0: unknown team 'nosuch'",)
         assert artifacts(context) == []
+
+
+def test_a_poll_on_demand_through_the_api(
+    registry: RealRegistry,
+    settings: ServerSettings,
+    database: Database,
+    make_token: Callable[..., str],
+    tmp_path: Path,
+) -> None:
+    repo = f"ondemand/{tmp_path.name.lower()}"
+    push(registry, repo, "2.0", IMAGE)
+    url = f"{registry.host}/{repo}"
+    watched = settings.model_copy(
+        update={"registries": (RegistrySettings(url=url, insecure=True, team="alpha"),)}
+    )
+    app = create_app(watched, database=database)
+    with TestClient(app) as client:
+        viewer, ci = auth(make_token("viewer", "alpha")), auth(make_token("uploader", "alpha"))
+        assert client.post("/api/v1/registries/poll", headers=viewer).status_code == 403
+        answer = client.post("/api/v1/registries/poll", headers=ci)
+        assert answer.status_code == 200, answer.text
+        assert answer.json() == {
+            "polled": 1, "added": [IMAGE.digest], "skipped": 0, "golden_changed": [],
+            "warnings": [],
+        }  # fmt: skip
+        again = client.post("/api/v1/registries/poll", headers=ci).json()
+        assert (again["added"], again["skipped"]) == ([], 1)
+        listed = client.get("/api/v1/registries", headers=viewer).json()
+        artifacts_seen = client.get("/api/v1/artifacts", headers=viewer).json()["items"]
+    assert [(r["url"], r["repository"], r["last_polled_at"] is not None) for r in listed] == [
+        (url, "*", True)
+    ]
+    assert [(a["key"], a["team"]) for a in artifacts_seen] == [(IMAGE.digest, "alpha")]

@@ -69,14 +69,15 @@ def _defaults(
     jobs: Sequence[Job] | None,
     after_upload: Sequence[ArtifactHook] | None,
 ) -> tuple[Sequence[APIRouter], Sequence[Job], Sequence[ArtifactHook]]:
-    """The server's routers (API, evaluation with /metrics, web UI), scheduled jobs and upload
-    hooks, unless a caller (a test) names its own. Imported here: they import this module."""
+    """The server's routers (API, evaluation with /metrics, registries, web UI), scheduled
+    jobs and upload hooks, unless a caller (a test) names its own. Imported here: they import
+    this module."""
     from garrison.server import evaluate, ui
     from garrison.server import jobs as scheduled
-    from garrison.server.api import evaluation
+    from garrison.server.api import evaluation, watch
 
     return (
-        routers if routers is not None else (*ROUTERS, evaluation.router, ui.router),
+        routers if routers is not None else (*ROUTERS, evaluation.router, watch.router, ui.router),
         jobs if jobs is not None else scheduled.JOBS,
         after_upload if after_upload is not None else (evaluate.after_upload,),
     )
