@@ -146,31 +146,22 @@ def test_no_operation_answers_a_server_error(fuzzed: Fuzzed, mode: GenerationMod
     assert failures == []
 
 
-def test_the_harness_reports_a_server_error() -> None:
-    """A route that crashes is reported, so a clean run above means something."""
+@pytest.mark.parametrize(
+    ("status", "reported"),
+    [(500, "GET /x [server error] -> 500"), (418, "GET /x [off the document")],
+    ids=["server-error", "undocumented-status"],
+)
+def test_the_harness_reports_bad_answers(status: int, reported: str) -> None:
+    """A route that crashes, or answers a status its document does not list, is reported:
+    a clean run above means something, errors included."""
     broken = FastAPI()
 
-    @broken.get("/boom")
-    def boom(n: int) -> JSONResponse:
-        return JSONResponse({"detail": f"crashed on {n}"}, status_code=500)
+    @broken.get("/x")
+    def answer(n: int) -> JSONResponse:
+        return JSONResponse({"detail": f"answered {status} to {n}"}, status_code=status)
 
     schema: Any = schemathesis.openapi.from_asgi("/openapi.json", broken)
     [operation] = [result.ok() for result in schema.get_all_operations()]
     failure = first_failure(operation, {}, GenerationMode.POSITIVE)
     assert failure is not None
-    assert failure.startswith("GET /boom [server error] -> 500")
-
-
-def test_the_harness_reports_an_answer_off_the_document() -> None:
-    """A status the document does not list is reported, so errors are held to it too."""
-    teapot = FastAPI()
-
-    @teapot.get("/tea")
-    def tea(n: int) -> JSONResponse:
-        return JSONResponse({"detail": f"no tea for {n}"}, status_code=418)
-
-    schema: Any = schemathesis.openapi.from_asgi("/openapi.json", teapot)
-    [operation] = [result.ok() for result in schema.get_all_operations()]
-    failure = first_failure(operation, {}, GenerationMode.POSITIVE)
-    assert failure is not None
-    assert failure.startswith("GET /tea [off the document")
+    assert failure.startswith(reported)
