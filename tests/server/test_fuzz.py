@@ -1,13 +1,13 @@
 """Fuzz the whole API from its own OpenAPI document (schemathesis): no request gets a 5xx.
 
 Every operation of /api/v1/openapi.json gets generated requests with an admin token, through
-the ASGI transport, on SQLite: valid ones and invalid ones (wrong types, missing fields, bad
-parameters). Every answer must be one the document lists for the operation, with the
-documented media type and body schema, errors included (`{"detail": ...}`, ErrorOut).
-Generation is derandomized (the same examples every run) and bounded per operation:
-deterministic and quick. The OSV source is an empty mirror on 127.0.0.1, so a sync works
-offline (a failed download is an honest 502, not a defect). A failure lists each operation
-with its first bad case.
+the ASGI transport, on SQLite and PostgreSQL: valid ones and invalid ones (wrong types,
+missing fields, bad parameters). Every answer must be one the document lists for the
+operation, with the documented media type and body schema, errors included
+(`{"detail": ...}`, ErrorOut). Generation is derandomized (the same examples every run) and
+bounded per operation: deterministic and quick. The OSV source is an empty mirror on
+127.0.0.1, so a sync works offline (a failed download is an honest 502, not a defect). A
+failure lists each operation with its first bad case.
 """
 
 from __future__ import annotations
@@ -65,9 +65,9 @@ def osv_url(tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def fuzzed(tmp_path: Path, osv_url: str) -> Iterator[Fuzzed]:
+def fuzzed(tmp_path: Path, osv_url: str, database_url: str) -> Iterator[Fuzzed]:
     server_settings = ServerSettings(
-        database_url=f"sqlite:///{tmp_path / 'garrison-server.db'}",
+        database_url=database_url,
         advisory_db=tmp_path / "vulndb.sqlite3",
         osv_base_url=osv_url,
         osv_ecosystems=("PyPI",),
