@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from garrison.server.db.models import AuditEntry
+from garrison.server.db.models import AuditEntry, Registry
 from garrison.server.db.session import Database
 from tests.server.conftest import auth
 from tests.server.evaluation_helpers import add_artifact
@@ -78,6 +78,19 @@ def test_overview_counts_and_charts_for_an_admin(client: TestClient, admin: dict
         "< 7 d: 1", "7-30 d: 0", "30-90 d: 1", "90-180 d: 1", "180-365 d: 0", "> 1 y: 0",
         "unknown: 0",
     ]  # fmt: skip
+
+
+def test_overview_lists_golden_images_and_watched_registries(
+    client: TestClient, admin: dict[str, str], database: Database
+) -> None:
+    assert "No registry is watched." in get(client, "/ui/", admin)
+    with database.session_scope() as session:
+        session.add(Registry(url="registry.internal:5000", repository="apps/*"))
+    html = get(client, "/ui/", admin)
+    [[name, digest, built, age, _updated]] = rows_of(html, "golden")
+    assert (name, built, age) == ("debian:12", "2024-06-01 00:00 UTC", "30 d")
+    assert digest.startswith("sha256:")
+    assert rows_of(html, "registries") == [["registry.internal:5000", "apps/*", "never"]]
 
 
 def test_overview_of_a_team_token_counts_its_team_only(

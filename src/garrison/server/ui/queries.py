@@ -25,7 +25,9 @@ from garrison.server.db.models import (
     Component,
     Deployment,
     Finding,
+    GoldenImageRow,
     Issue,
+    Registry,
     Team,
 )
 from garrison.server.db.queries import (
@@ -90,6 +92,13 @@ def overview(session: Session, scope: int | None) -> Overview:
     counts = {name: int(by_severity.get(name, 0)) for name in SEVERITY_ORDER}
     return Overview(int(artifacts or 0), int(deployments or 0), counts,
                     int(session.scalar(issues) or 0))  # fmt: skip
+
+
+def watched(session: Session) -> tuple[list[GoldenImageRow], list[Registry]]:
+    """The golden images (current digest and build time) and the watched registries."""
+    golden = session.scalars(select(GoldenImageRow).order_by(GoldenImageRow.name)).all()
+    registries = session.scalars(select(Registry).order_by(Registry.url, Registry.repository))
+    return list(golden), list(registries.all())
 
 
 def open_findings_over_time(

@@ -84,8 +84,10 @@ def overview(request: Request, server: ServerDep, principal: Caller, session: Re
     scope, now = principal.team_id, server.clock()
     over_time = queries.open_findings_over_time(session, scope, now)
     ages = queries.running_image_ages(session, scope, now)
+    golden, registries = queries.watched(session)
     context = {
         "title": "Overview", "active": "overview", "counts": queries.overview(session, scope),
+        "golden": golden, "registries": registries,
         "findings_chart": charts.line_chart("Open findings, last 30 days", over_time),
         "ages_chart": charts.column_chart("Image age of running deployments", ages),
         "limits": server.settings.freshness, "now": now,
