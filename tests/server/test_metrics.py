@@ -9,7 +9,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from garrison.server import sync
 from garrison.server.config import ServerSettings, TeamSettings
-from garrison.server.db.models import GoldenImageRow
+from garrison.server.db.models import GoldenImageRow, Registry
 from garrison.server.db.session import Database
 from tests.server.conftest import auth
 from tests.server.evaluation_helpers import (
@@ -42,6 +42,7 @@ def _inventory(settings: ServerSettings, database: Database) -> ServerSettings:
                 name="debian", digest="sha256:g2", created_at=NOW - 5 * DAY, updated_at=NOW
             )
         )
+        session.add(Registry(url="registry.internal", repository="apps/*", last_polled_at=NOW))
         shop = add_artifact(session, "sha256:s1", "shop", [("PyPI", "PyYAML", "5.3")],
                             created_at=NOW - 10 * DAY, base=("debian", "sha256:g1"))  # fmt: skip
         cart = add_artifact(session, "sha256:c1", "cart", [("PyPI", "PyYAML", "5.3")], team="beta",
@@ -90,6 +91,11 @@ def test_metrics_per_environment_and_team(
         ): 1.0,
         ("garrison_open_issues", (("team", "alpha"),)): 1.0,
         ("garrison_last_sync_timestamp_seconds", ()): NOW.timestamp(),
+        ("garrison_golden_image_age_seconds", (("golden_image", "debian"),)): 5 * 86400.0,
+        (
+            "garrison_registry_last_poll_timestamp_seconds",
+            (("registry", "registry.internal"), ("repository", "apps/*")),
+        ): NOW.timestamp(),
     }
     assert {key: samples.get(key) for key in wanted} == wanted
     assert (
@@ -109,3 +115,4 @@ def test_metrics_need_a_token_and_a_team_token_sees_its_team_only(
         text = client.get("/metrics", headers=auth(make_token("viewer", "beta"))).text
     teams = {dict(labels).get("team") for (_, labels) in _samples(text)} - {None}
     assert teams == {"beta"}
+    assert "garrison_registry_last_poll" not in text  # server-wide: global tokens only

@@ -12,6 +12,9 @@ path but /healthz it needs a token (any role); a team token sees only its team's
     garrison_open_issues{team}
     garrison_advisory_db_age_seconds                          now - the advisory database's update
     garrison_last_sync_duration_seconds, garrison_last_sync_timestamp_seconds
+    garrison_golden_image_age_seconds{golden_image}           now - the golden image's build
+    garrison_registry_last_poll_timestamp_seconds{registry,repository}  a stalled watch shows
+The last two are server-wide: only a token not limited to a team gets them.
 """
 
 from __future__ import annotations
@@ -28,7 +31,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from garrison.server import views
-from garrison.server.db.models import Artifact, Deployment, Finding, Issue, Meta, Team
+from garrison.server.db.models import (
+    Artifact,
+    Deployment,
+    Finding,
+    GoldenImageRow,
+    Issue,
+    Meta,
+    Registry,
+    Team,
+)
 from garrison.server.findings import ACTIVE
 from garrison.server.sync import LAST_DURATION, LAST_SYNC
 from garrison.vulndb.store import VulnDB
@@ -91,6 +103,8 @@ class ServerCollector(Collector):
             yield from self._freshness(session, now)
             yield from self._findings(session)
             yield from self._sync(session, now)
+            if self.team_id is None:
+                yield from _watched(session, now)
 
     def _freshness(self, session: Session, now: datetime) -> Iterator[Metric]:
         items = views.freshness_items(session, self.context.settings, self.team_id, None, now)
@@ -160,6 +174,24 @@ class ServerCollector(Collector):
             yield GaugeMetricFamily(
                 "garrison_last_sync_timestamp_seconds", "When the last sync ran", value=when
             )
+
+
+def _watched(session: Session, now: datetime) -> Iterator[Metric]:
+    golden = _gauge("garrison_golden_image_age_seconds", "Age of the golden image's current build",
+                    ["golden_image"])  # fmt: skip
+    for name, created in session.execute(
+        select(GoldenImageRow.name, GoldenImageRow.created_at).order_by(GoldenImageRow.name)
+    ):
+        if created is not None:
+            golden.add_metric([name], (now - created).total_seconds())
+    yield golden
+    polled = _gauge("garrison_registry_last_poll_timestamp_seconds",
+                    "When the registry was last polled", ["registry", "repository"])  # fmt: skip
+    query = select(Registry.url, Registry.repository, Registry.last_polled_at)
+    for url, repository, when in session.execute(query.order_by(Registry.url)):
+        if when is not None:
+            polled.add_metric([url, repository], when.timestamp())
+    yield polled
 
 
 def _counted(
