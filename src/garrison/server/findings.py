@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, insert, select, text, update
+from sqlalchemy import ColumnElement, select, text, update
 from sqlalchemy.orm import Session
 
 from garrison.errors import GarrisonError
+from garrison.server.db.bulk import bulk_insert
 from garrison.server.db.models import Finding
 from garrison.server.index import chunks
 
@@ -210,7 +211,7 @@ def _write(
     """One executemany each for the inserts and the updates (by primary key). New ids are read
     back by key afterwards: RETURNING over a large executemany is slow in SQLAlchemy 2.1."""
     if inserts:
-        session.execute(insert(Finding), inserts)
+        bulk_insert(session, Finding, inserts)
         wanted = {(v["artifact_id"], v["component_id"], v["rule_id"]) for v in inserts}
         for batch in chunks(sorted({key[0] for key in wanted})):
             query = select(Finding.id, Finding.artifact_id, Finding.component_id, Finding.rule_id)

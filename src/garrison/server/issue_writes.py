@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from garrison.server.db.bulk import bulk_insert
 from garrison.server.db.models import Delivery, Issue, IssueFinding, Team
 
 NO_TEAM = "-"
@@ -58,7 +59,7 @@ def write_plans(
     teams = {name: ident for ident, name in session.execute(select(Team.id, Team.name))}
     new = [_new_row(p, teams.get(p.team), now) for p in plans if p.issue_id is None]
     if new:
-        session.execute(insert(Issue), new)
+        bulk_insert(session, Issue, new)
     query = select(Issue.dedupe_key, Issue.id).where(Issue.dedupe_key.in_([p.key for p in plans]))
     ids = {key: ident for key, ident in session.execute(query)}
     changed = [_changed_row(p, now) for p in plans if p.issue_id is not None]
@@ -100,7 +101,7 @@ def _link(session: Session, active: Mapping[int, Sequence[int]]) -> None:
         if (issue_id, finding_id) not in linked
     ]
     if rows:
-        session.execute(insert(IssueFinding), rows)
+        bulk_insert(session, IssueFinding, rows)
 
 
 def _enqueue(
@@ -128,5 +129,5 @@ def _enqueue(
                 "sent_at": None, "created_at": now,
             })  # fmt: skip
     if rows:
-        session.execute(insert(Delivery), rows)
+        bulk_insert(session, Delivery, rows)
     return len(rows)
