@@ -89,13 +89,13 @@ class AdvisoryFile(VulnDB):
         own = self._own_aliases(ids)
         naming = self._naming({i for ident in ids for i in (ident, *own.get(ident, ()))})
         linked = {n for names in naming.values() for n in names} - set(ids)
-        theirs = self._own_aliases(linked)
+        known = {**own, **self._own_aliases(linked)}
         found: dict[str, tuple[str, ...]] = {}
         for ident in ids:
             names = set(own.get(ident, ()))
             for name in (ident, *own.get(ident, ())):
                 for other in naming.get(name, ()):
-                    names.update((other, *theirs.get(other, own.get(other, ()))))
+                    names.update((other, *known.get(other, ())))
             names.discard(ident)
             found[ident] = tuple(sorted(names))
         return found

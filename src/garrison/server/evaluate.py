@@ -48,21 +48,13 @@ from garrison.server.matching import (
     folded_ids,
     match_index,
 )
-from garrison.server.policies import UNKNOWN_MARK, TeamPolicies, apply_exceptions
+from garrison.server.policies import UNKNOWN_MARK, apply_exceptions, team_policy
 from garrison.server.staleness import freshness_observations
 
 if TYPE_CHECKING:  # the API package imports this module: no cycle at run time
     from garrison.server.api.deps import ServerContext
 
 _HOLDING = tuple(s.value for s in (*ACTIVE, State.SUPPRESSED))  # superseded resolves these
-
-
-def policies_of(context: ServerContext) -> TeamPolicies:
-    """The app's TeamPolicies (one cache per server)."""
-    found = context.extras.get("policies")
-    if not isinstance(found, TeamPolicies):
-        found = context.extras["policies"] = TeamPolicies(context.settings)
-    return found
 
 
 @contextlib.contextmanager
@@ -116,7 +108,6 @@ class Evaluation:
         self.context = context
         self.advisories = advisories
         self.now = now
-        self.policies = policies_of(context)
         self._exception_teams: list[int] | None = None
 
     def aliases_of(self, ids: Collection[str]) -> Mapping[str, tuple[str, ...]]:
@@ -142,7 +133,8 @@ class Evaluation:
 
     def _exceptions(self, session: Session, scope: ColumnElement[bool]) -> list[int]:
         today = self.now.date()
-        return apply_exceptions(session, self.policies, self.aliases_of, scope, today).changed
+        settings = self.context.settings
+        return apply_exceptions(session, settings, self.aliases_of, scope, today).changed
 
     def _teams_with_exceptions(self, session: Session) -> list[int]:
         if self._exception_teams is not None:
@@ -150,7 +142,7 @@ class Evaluation:
         names = []
         for name in self.context.settings.teams:
             with contextlib.suppress(PolicyError):  # a broken policy suppresses nothing
-                if self.policies.policy_for(name).exceptions:
+                if team_policy(self.context.settings, name).exceptions:
                     names.append(name)
         found = list(session.scalars(select(Team.id).where(Team.name.in_(names)))) if names else []
         self._exception_teams = found

@@ -13,6 +13,7 @@ Each rule's metadata lives in `RULES` only; ids are never reused.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,6 +25,8 @@ from garrison.vulndb.freshness import describe
 
 KIND = "freshness"
 PACKAGE_ECOSYSTEM = "freshness"  # issues group freshness findings as "freshness:<slug>"
+
+NO_POLICY_LIMITS = FreshnessPolicy()  # a policy file without `freshness:`
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,16 +204,15 @@ def _past(limit: timedelta | None) -> str:
 def limits_for(
     team_limits: FreshnessLimits | None,
     server: FreshnessLimits,
-    policy: FreshnessPolicy | None = None,
+    policy: FreshnessPolicy = NO_POLICY_LIMITS,
 ) -> FreshnessLimits:
     """A team's own limits (server settings) replace the server-wide ones when the team sets
     any; then each limit the team's policy file gives replaces that one limit."""
     limits = team_limits if team_limits is not None else server
-    policy = policy if policy is not None else FreshnessPolicy()
     given = {
-        name: value
-        for name in ("max_image_age", "max_base_age", "max_uptime", "behind_golden")
-        if (value := getattr(policy, name)) is not None
+        field.name: value
+        for field in dataclasses.fields(policy)
+        if (value := getattr(policy, field.name)) is not None
     }
     return limits.model_copy(update=given) if given else limits
 

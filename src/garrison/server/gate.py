@@ -35,7 +35,7 @@ from garrison.server.matching import (
     flaws_of,
     match_index,
 )
-from garrison.server.policies import TeamPolicies
+from garrison.server.policies import team_policy
 from garrison.server.staleness import freshness_views
 
 
@@ -60,7 +60,6 @@ def judge(
     session: Session,
     settings: ServerSettings,
     advisories: AdvisoryFile | None,
-    policies: TeamPolicies,
     artifact: Artifact,
     now: datetime,
 ) -> GateAnswer:
@@ -75,7 +74,7 @@ def judge(
         else None
     )
     try:
-        policy = policies.policy_for(team)
+        policy = team_policy(settings, team)
     except PolicyError as exc:
         return GateAnswer(False, f"the team's policy cannot be used: {exc}", artifact.key)
     judged, notices = _judged_artifacts(session, artifact)

@@ -38,7 +38,7 @@ def follow_golden_images(context: ServerContext) -> GoldenReport:
         if golden.reference is None:
             continue
         try:
-            current = _current(golden)
+            current = _current(golden, golden.reference)
         except GarrisonError as exc:
             message = f"golden image {golden.name} ({golden.reference}): {exc}"
             log.warning("golden-image-watch: %s", message)
@@ -54,10 +54,9 @@ def follow_golden_images(context: ServerContext) -> GoldenReport:
     return GoldenReport(checked, tuple(changed), tuple(warnings))
 
 
-def _current(golden: GoldenImageSettings) -> GoldenImageSettings:
+def _current(golden: GoldenImageSettings, reference: str) -> GoldenImageSettings:
     """The golden image as its reference's tag stands now."""
-    assert golden.reference is not None
-    image = pull(golden.reference, insecure=golden.insecure)
+    image = pull(reference, insecure=golden.insecure)
     try:
         facts = image.facts
     finally:

@@ -65,17 +65,6 @@ def _load(path: Path) -> Policy:
     return cached[1]
 
 
-class TeamPolicies:
-    """Each team's Policy under one server's settings."""
-
-    def __init__(self, settings: ServerSettings) -> None:
-        self._settings = settings
-
-    def policy_for(self, team: str | None) -> Policy:
-        """The team's policy; PolicyError when its file is missing or invalid."""
-        return team_policy(self._settings, team)
-
-
 def as_garrison_finding(row: Any, aliases: tuple[str, ...] = ()) -> GFinding:
     """A stored finding (joined with its component) as garrison's Finding, for the policy."""
     component = None
@@ -105,7 +94,7 @@ _CHECKED = tuple(s.value for s in (*ACTIVE, State.SUPPRESSED))
 
 def apply_exceptions(
     session: Session,
-    policies: TeamPolicies,
+    settings: ServerSettings,
     aliases_of: AliasLookup,
     scope: ColumnElement[bool],
     today: date,
@@ -124,7 +113,7 @@ def apply_exceptions(
     done = Recorded()
     indexes: dict[str | None, exc_rules.ExceptionIndex | None] = {}
     for row in rows:
-        index = indexes[row.team] if row.team in indexes else _index(policies, row.team, today)
+        index = indexes[row.team] if row.team in indexes else _index(settings, row.team, today)
         indexes[row.team] = index
         if index is None:
             continue
@@ -144,10 +133,10 @@ def apply_exceptions(
 
 
 def _index(
-    policies: TeamPolicies, team: str | None, today: date
+    settings: ServerSettings, team: str | None, today: date
 ) -> exc_rules.ExceptionIndex | None:
     try:
-        policy = policies.policy_for(team)
+        policy = team_policy(settings, team)
     except PolicyError:
         return None
     active = [e for e in policy.exceptions if not exc_rules.is_expired(e, today)]

@@ -13,12 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from garrison.errors import PolicyError
-from garrison.policy.model import FreshnessPolicy
 from garrison.server.config import FreshnessLimits, ServerSettings
 from garrison.server.db.models import Artifact, Deployment, GoldenImageRow, Team
 from garrison.server.findings import Observation
 from garrison.server.freshness import (
     KIND,
+    NO_POLICY_LIMITS,
     ArtifactFreshness,
     ArtifactTimes,
     DeploymentFreshness,
@@ -51,7 +51,7 @@ def team_limits(settings: ServerSettings, team: str | None) -> FreshnessLimits:
     try:
         policy = team_policy(settings, team).freshness
     except PolicyError:
-        policy = FreshnessPolicy()
+        policy = NO_POLICY_LIMITS
     return limits_for(config.freshness if config else None, settings.freshness, policy)
 
 

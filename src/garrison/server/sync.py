@@ -134,7 +134,7 @@ def rematch_changed(
 def _rematch_batch(
     session: Session, ev: Evaluation, advisories: AdvisoryFile, ids: list[str]
 ) -> Recorded:
-    linked = sorted(advisories.linked_ids(ids) | set(ids))  # merged findings rebuilt whole
+    linked = sorted(advisories.linked_ids(ids))  # ids and theirs: merged findings rebuilt whole
     found = advisories.advisories_by_id(linked)
     packages: dict[str, set[str]] = {}
     for advisory in found:

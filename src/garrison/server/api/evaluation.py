@@ -49,7 +49,7 @@ from garrison.server.api.evaluation_models import (
     SyncOut,
 )
 from garrison.server.db.models import Artifact
-from garrison.server.evaluate import Evaluation, open_advisories, policies_of
+from garrison.server.evaluate import Evaluation, open_advisories
 from garrison.server.findings import TransitionError, acknowledge
 from garrison.server.gate import judge
 from garrison.server.issues import refresh_issues
@@ -181,9 +181,7 @@ def gate(server: ServerDep, principal: Reader, session: ReadSession, artifact: L
         raise not_found("artifact")
     ensure_visible(principal, row.team_id, "artifact")
     with open_advisories(server) as advisories:
-        answer = judge(
-            session, server.settings, advisories, policies_of(server), row, server.clock()
-        )
+        answer = judge(session, server.settings, advisories, row, server.clock())
     return GateOut(**answer.as_dict())
 
 

@@ -16,12 +16,21 @@ from typing import Any, Protocol
 import httpx
 
 from garrison.server.sinks.base import (
+    DeliveryResult,
     IssueEvent,
     delivery_marker,
     issue_marker,
     summary_markdown,
 )
-from garrison.server.sinks.http import SinkFailure, call, clip, host_of, json_of, next_link
+from garrison.server.sinks.http import (
+    SinkFailure,
+    call,
+    clip,
+    deliver_safely,
+    host_of,
+    json_of,
+    next_link,
+)
 
 MAX_TITLE = 250
 MAX_BODY = 60_000
@@ -123,6 +132,13 @@ class ForgeTransport:
         self._client = client
         self._headers = headers
         self._what = f"{kind} {host_of(self.api_url)} {place}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._what!r})"
+
+    def deliver(self: ForgeApi, event: IssueEvent) -> DeliveryResult:
+        """The sink's delivery: the shared flow, with failures as a DeliveryResult."""
+        return deliver_safely(lambda: apply_event(self, event))
 
     def _send(self, method: str, url: str, what: str, **kwargs: Any) -> httpx.Response:
         return call(self._client, method, url, what, headers=self._headers, **kwargs)

@@ -15,8 +15,7 @@ import httpx
 
 from garrison.errors import ConfigError
 from garrison.server.sinks import forge
-from garrison.server.sinks.base import DeliveryResult, IssueEvent
-from garrison.server.sinks.http import deliver_safely, json_of
+from garrison.server.sinks.http import json_of
 from garrison.server.sinks.options import Options
 
 KIND = "github"
@@ -46,12 +45,6 @@ class GitHubSink(forge.ForgeTransport):
         super().__init__(client, api_url, labels, max_pages, headers, KIND, repository)
         self.repository = repository
         self._issues = f"{self.api_url}/repos/{repository}/issues"
-
-    def __repr__(self) -> str:
-        return f"GitHubSink({self._what!r})"
-
-    def deliver(self, event: IssueEvent) -> DeliveryResult:
-        return deliver_safely(lambda: forge.apply_event(self, event))
 
     def open_issues(self) -> Iterator[tuple[str, str]]:
         params = {"state": "open", "sort": "created", "direction": "desc", "per_page": "100"}

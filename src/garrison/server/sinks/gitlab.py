@@ -13,8 +13,7 @@ from urllib.parse import quote
 import httpx
 
 from garrison.server.sinks import forge
-from garrison.server.sinks.base import DeliveryResult, IssueEvent
-from garrison.server.sinks.http import deliver_safely, json_of
+from garrison.server.sinks.http import json_of
 from garrison.server.sinks.options import Options
 
 KIND = "gitlab"
@@ -39,12 +38,6 @@ class GitLabSink(forge.ForgeTransport):
         super().__init__(client, api_url, labels, max_pages, headers, KIND, project)
         self.project = project
         self._issues = f"{self.api_url}/projects/{quote(project, safe='')}/issues"
-
-    def __repr__(self) -> str:
-        return f"GitLabSink({self._what!r})"
-
-    def deliver(self, event: IssueEvent) -> DeliveryResult:
-        return deliver_safely(lambda: forge.apply_event(self, event))
 
     def open_issues(self) -> Iterator[tuple[str, str]]:
         params = {"state": "opened", "order_by": "created_at", "sort": "desc", "per_page": "100"}
